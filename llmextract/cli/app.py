@@ -1,0 +1,43 @@
+"""Typer application: global options and command registration."""
+
+from __future__ import annotations
+
+import typer
+
+from llmextract import __version__
+from llmextract.cli.parse import parse_command
+
+app = typer.Typer(
+    name="llmextract",
+    help=(
+        "Turn Chinese budget disclosures (部门预算/决算公开, PDF or text export) into typed, source-grounded "
+        "records whose every number is checked against the document's own tables.\n\n"
+        "Exit codes: 0 ok · 1 findings or failures in the data · 2 bad input or usage."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"llmextract {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """llmextract command line."""
+
+
+app.command("parse", help=parse_command.__doc__)(parse_command)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,35 @@
+"""Shared CLI plumbing: one-line errors, JSON output, the console."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from llmextract.core.errors import LLMExtractError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn an LLMExtractError into one line on stderr and its exit code (2 for bad input), no traceback."""
+    try:
+        yield
+    except LLMExtractError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        raise typer.Exit(130) from None
+
+
+def print_json(data: Any, default: Callable[[Any], Any] | None = None) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=default or str))
+    sys.stdout.write("\n")

@@ -1,0 +1,134 @@
+"""The document model: one text, with pages, lines and ruled tables pointing into it.
+
+Every ingest path (PDF, text export) produces the same ``Document``. Its ``text`` is the reading-order text of
+the whole file; a table row is one line whose cells are separated by tabs, so PDFs and tab-separated text
+exports look alike to every later stage. Lines and cells carry half-open char spans into ``text`` and, for
+PDFs, their bbox on the page. Later stages build a :class:`~llmextract.core.locations.Location` from a span with
+:meth:`Document.location`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from llmextract.core.locations import BBox, Location, union_bbox
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    number: int
+    start: int
+    end: int
+    width: float | None = None
+    height: float | None = None
+    has_text: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of reading-order text. A table row is a line too (``table`` / ``row`` say which)."""
+
+    text: str
+    page: int
+    start: int
+    end: int
+    bbox: BBox | None = None
+    table: int | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A table cell at its top-left grid position; a merged cell spans ``rowspan`` x ``colspan`` positions."""
+
+    row: int
+    col: int
+    text: str
+    start: int
+    end: int
+    rowspan: int = 1
+    colspan: int = 1
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A ruled table (PDF) or a run of tab-separated rows (text export)."""
+
+    index: int
+    page: int
+    n_rows: int
+    n_cols: int
+    cells: tuple[Cell, ...]
+    start: int
+    end: int
+    bbox: BBox | None = None
+
+    def grid(self) -> list[list[Cell | None]]:
+        """Rows x columns; a cell sits at its anchor position, the positions it spans over are None."""
+        rows: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            rows[cell.row][cell.col] = cell
+        return rows
+
+    def texts(self) -> list[list[str]]:
+        """Rows of cell texts; spanned-over and missing positions are empty strings."""
+        return [[c.text if c else "" for c in row] for row in self.grid()]
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    source: str
+    kind: Literal["pdf", "text"]
+    text: str
+    pages: tuple[Page, ...]
+    lines: tuple[Line, ...]
+    tables: tuple[Table, ...]
+    encoding: str | None = None
+    warnings: tuple[str, ...] = ()
+    _page_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._page_starts.extend(p.start for p in self.pages)
+        self._line_starts.extend(ln.start for ln in self.lines)
+
+    def page_at(self, offset: int) -> int:
+        """1-based number of the page holding char ``offset``."""
+        if not self.pages:
+            return 1
+        i = bisect.bisect_right(self._page_starts, offset) - 1
+        return self.pages[max(i, 0)].number
+
+    def location(self, start: int, end: int, bbox: BBox | None = None) -> Location:
+        """A Location for the span; the bbox defaults to the union of the PDF lines the span touches."""
+        if bbox is None and self.kind == "pdf":
+            bbox = union_bbox([ln.bbox for ln in self.lines_in(start, end) if ln.bbox is not None])
+        return Location(doc_id=self.doc_id, page=self.page_at(start), start=start, end=end, bbox=bbox)
+
+    def lines_in(self, start: int, end: int) -> list[Line]:
+        """Lines overlapping the span ``[start, end)`` (a zero-width span touches its line)."""
+        i = max(bisect.bisect_right(self._line_starts, start) - 1, 0)
+        out: list[Line] = []
+        for ln in self.lines[i:]:
+            if ln.start > end or (ln.start == end and end > start):
+                break
+            if ln.end >= start:
+                out.append(ln)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "kind": self.kind,
+            "encoding": self.encoding,
+            "warnings": list(self.warnings),
+            "pages": [asdict(p) for p in self.pages],
+            "lines": [asdict(ln) for ln in self.lines],
+            "tables": [asdict(t) for t in self.tables],
+            "text": self.text,
+        }
