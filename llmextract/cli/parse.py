@@ -24,7 +24,9 @@ _KIND_LABELS = {
 
 def parse_command(
     file: Path = typer.Argument(..., help="A disclosure: .pdf (with a text layer), .txt or .md export."),
-    as_json: bool = typer.Option(False, "--json", help="Print the document model (pages, lines, tables, parts) as JSON."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the document model (pages, lines, tables, parts) as JSON."
+    ),
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Processes for parsing a large PDF's pages (default: one per core)."
     ),
@@ -52,10 +54,7 @@ def _print_summary(doc: Document, parts: list[Part]) -> None:
         + (f" ({doc.encoding})" if doc.encoding else "")
         + f"  pages {len(doc.pages)}  lines {len(doc.lines)}  tables {len(doc.tables)}  characters {len(doc.text):,}"
     )
-    console.print(
-        "parts: "
-        + ", ".join(f"{_KIND_LABELS[k]} {counts.get(k, 0)}" for k in _KIND_LABELS)
-    )
+    console.print("parts: " + ", ".join(f"{_KIND_LABELS[k]} {counts.get(k, 0)}" for k in _KIND_LABELS))
     for warning in doc.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
     if not parts:

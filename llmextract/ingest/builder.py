@@ -84,8 +84,16 @@ class DocumentBuilder:
                 pos += 1  # the tab
             row_bbox = union_bbox([d.bbox for d in drafts if d is not None and d.bbox is not None])
             self._lines.append(Line(row_text, self._page_number, row_start, row_end, row_bbox, index, r))
-        table = Table(index, self._page_number, n_rows, n_cols, tuple(placed), table_start,
-                      max(table_start, self._offset - 1), bbox)
+        table = Table(
+            index,
+            self._page_number,
+            n_rows,
+            n_cols,
+            tuple(placed),
+            table_start,
+            max(table_start, self._offset - 1),
+            bbox,
+        )
         self._tables.append(table)
         return table
 

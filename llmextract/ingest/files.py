@@ -57,9 +57,7 @@ def read_input(path: str | Path) -> InputFile:
     if kind == "pdf":
         check_pdf_signature(data, str(p))
     elif data.lstrip()[:5] == b"%PDF-":
-        raise UnsupportedFormatError(
-            f"this {p.suffix} file is a PDF", hint="rename it to .pdf", path=str(p)
-        )
+        raise UnsupportedFormatError(f"this {p.suffix} file is a PDF", hint="rename it to .pdf", path=str(p))
     return InputFile(p, data, kind)
 
 

@@ -121,7 +121,9 @@ def _open(data: bytes, path: str) -> pdfplumber.PDF:
                 hint="open it with the password and save an unencrypted copy (e.g. qpdf --decrypt)",
                 path=path,
             ) from exc
-        raise CorruptPDFError(f"corrupt PDF: {_cause(exc)}", hint="the file is damaged; fetch it again", path=path) from exc
+        raise CorruptPDFError(
+            f"corrupt PDF: {_cause(exc)}", hint="the file is damaged; fetch it again", path=path
+        ) from exc
 
 
 def _pages(pdf: pdfplumber.PDF, path: str) -> list[Any]:
@@ -200,7 +202,9 @@ def _assemble(source: InputFile, contents: list[PageContent]) -> Document:
     unmapped = sum(c.unmapped for c in contents)
     if glyphs == 0:
         raise NoTextLayerError(
-            "no text layer; run OCR (e.g. ocrmypdf) first", hint=f"none of its {len(contents)} pages has text", path=path
+            "no text layer; run OCR (e.g. ocrmypdf) first",
+            hint=f"none of its {len(contents)} pages has text",
+            path=path,
         )
     if unmapped / glyphs > _MAX_CID_SHARE:
         raise NoTextLayerError(

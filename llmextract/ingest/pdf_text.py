@@ -81,7 +81,7 @@ def join_wrapped(parts: Sequence[str]) -> str:
     for part in parts:
         if not part:
             continue
-        if out and not (is_wide(out[-1]) or is_wide(part[0])) and out[-1] not in "-/（(" :
+        if out and not (is_wide(out[-1]) or is_wide(part[0])) and out[-1] not in "-/（(":
             out += " "
         out += part
     return out

@@ -153,10 +153,10 @@ def _merge_repeated_titles(parts: list[Part]) -> list[Part]:
                 continue
             if prev.title == part.title:
                 continue
-        if prev and prev.kind == part.kind == "project_table" and prev.name in _EVALUATION_NAMES:
-            if part.start - prev.end < _TITLE_GAP:
-                out[-1] = part
-                continue
+        evaluation_title = prev is not None and prev.kind == "project_table" and prev.name in _EVALUATION_NAMES
+        if evaluation_title and prev and part.kind == "project_table" and part.start - prev.end < _TITLE_GAP:
+            out[-1] = part
+            continue
         out.append(part)
     return out
 
