@@ -1,0 +1,101 @@
+"""Output records: the typed, source-grounded project records that llmextract produces.
+
+Field names are the public contract (DESIGN.md); Chinese names are in the JSON Schema titles. Money is
+Decimal; every number carries a location (``field_locations`` for the record's own fields, ``location`` on
+each indicator). Parsed comparator/value/unit of an indicator come from deterministic parsing of
+``value_raw``, never from an LLM.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from llmextract.core.findings import Finding
+from llmextract.core.locations import Location
+from llmextract.core.numbers import Comparator
+
+
+class FundingSources(BaseModel):
+    model_config = ConfigDict(title="资金来源 FundingSources")
+
+    central: Decimal | None = Field(default=None, title="中央财政资金")
+    provincial: Decimal | None = Field(default=None, title="省级财政资金")
+    local: Decimal | None = Field(default=None, title="市县(区)财政资金")
+    self_raised: Decimal | None = Field(default=None, title="单位自筹")
+    other: Decimal | None = Field(default=None, title="其他资金")
+
+
+class Funding(BaseModel):
+    model_config = ConfigDict(title="项目资金 Funding")
+
+    unit: Literal["元", "万元", "亿元"] | None = Field(
+        default=None, title="金额单位", description="unit printed in the table header"
+    )
+    period_total: Decimal | None = Field(default=None, title="实施期资金总额")
+    annual_total: Decimal | None = Field(default=None, title="年度资金总额")
+    sources: FundingSources = Field(default_factory=FundingSources, title="年度资金来源")
+    period_sources: FundingSources = Field(default_factory=FundingSources, title="实施期资金来源")
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(title="立项依据文件 Citation")
+
+    title: str | None = Field(default=None, title="文件名称", description="document title, without 《》")
+    doc_number: str | None = Field(default=None, title="文号", description="e.g. 晋财资环〔2023〕62号")
+
+
+class Goals(BaseModel):
+    model_config = ConfigDict(title="总体目标 Goals")
+
+    period: str | None = Field(default=None, title="实施期目标")
+    annual: str | None = Field(default=None, title="年度目标")
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(title="绩效指标 Indicator")
+
+    level1: str | None = Field(
+        default=None, title="一级指标", description="产出指标 / 效益指标 / 满意度指标 / 成本指标"
+    )
+    level2: str | None = Field(default=None, title="二级指标", description="数量指标 / 质量指标 / 时效指标 / …")
+    name: str = Field(title="三级指标")
+    value_raw: str = Field(title="指标值", description="exactly as printed")
+    comparator: Comparator | None = Field(default=None, title="比较符", description="parsed from value_raw")
+    value: Decimal | None = Field(
+        default=None, title="数值", description="parsed from value_raw; null when not a number"
+    )
+    unit: str | None = Field(default=None, title="单位", description="parsed from value_raw")
+    column: Literal["annual", "period"] = Field(default="annual", title="指标列", description="年度 or 实施期 column")
+    location: Location | None = Field(default=None, title="位置")
+
+
+class ProjectRecord(BaseModel):
+    model_config = ConfigDict(title="项目记录 ProjectRecord")
+
+    doc_id: str = Field(description="sha256 of the source file")
+    location: Location = Field(title="位置", description="the whole project block")
+    name: str = Field(title="项目名称")
+    department: str | None = Field(default=None, title="主管部门")
+    department_code: str | None = Field(default=None, title="主管部门代码")
+    implementing_unit: str | None = Field(default=None, title="实施单位")
+    attribute: str | None = Field(default=None, title="项目属性")
+    period: str | None = Field(default=None, title="项目期")
+    funding: Funding = Field(default_factory=Funding, title="项目资金")
+    overview: str | None = Field(default=None, title="项目概况")
+    basis: str | None = Field(default=None, title="立项依据")
+    basis_citations: list[Citation] = Field(default_factory=list, title="立项依据文件")
+    necessity: str | None = Field(default=None, title="项目设立必要性")
+    safeguards: str | None = Field(default=None, title="保证项目实施的制度、措施")
+    plan: str | None = Field(default=None, title="项目实施计划")
+    goals: Goals = Field(default_factory=Goals, title="总体目标")
+    indicators: list[Indicator] = Field(default_factory=list, title="绩效指标")
+    extractor: str = Field(title="抽取器", description='"rules" | "llm:<model>" | "hybrid:<model>"')
+    prompt_version: str | None = Field(default=None, title="提示词版本")
+    confidence: float | None = Field(default=None, ge=0, le=1, title="置信度")
+    field_locations: dict[str, Location] = Field(
+        default_factory=dict, title="字段位置", description="field path (e.g. funding.annual_total) to its source"
+    )
+    findings: list[Finding] = Field(default_factory=list, title="核查发现")
