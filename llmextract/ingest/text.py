@@ -20,6 +20,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _TAG = re.compile(r"</?(?:b|p|strong|em|i|u|span|br|div|font|center|sup|sub)\b[^<>]*>", re.IGNORECASE)
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _WATERMARK_MAX_LEN = 30
+_NON_TAB_SPACE = " \u3000\xa0\r\n\v"
 
 
 def clean_line(raw: str) -> str:
@@ -28,7 +29,8 @@ def clean_line(raw: str) -> str:
     line = _TAG.sub("", line)
     if "&" in line:
         line = html.unescape(line)
-    return line.strip()
+    # Tabs are cell separators: stripping them would shift a row's leading empty cells away.
+    return line.strip(_NON_TAB_SPACE)
 
 
 def split_row(line: str) -> list[str] | None:
@@ -79,6 +81,9 @@ def _add_page_lines(builder: DocumentBuilder, lines: list[str]) -> None:
         if _PIPE_SEPARATOR.match(line) and rows:
             continue
         cells = split_row(line)
+        if cells is not None and not any(cells[1:]) and not rows:
+            # Only the first cell filled and no table under way: a title or paragraph with stray trailing tabs.
+            cells, line = None, cells[0]
         if cells is not None:
             if blank_pending and not rows:
                 builder.add_blank()

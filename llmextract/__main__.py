@@ -1,0 +1,3 @@
+from llmextract.cli import main
+
+main()

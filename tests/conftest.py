@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = FIXTURES / "seeds"
+PDFS = FIXTURES / "pdf"
+
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+SCAN_PDF = PDFS / "北京市政务服务和数据管理局2026年度部门预算情况说明.pdf"
+TEXT_PDFS = sorted(p for p in PDFS.glob("*.pdf") if p != SCAN_PDF)
+
+
+def seed(prefix: str) -> Path:
+    """The seed export whose file name starts with ``prefix`` ("001")."""
+    (path,) = [p for p in SEED_FILES if p.name.startswith(prefix)]
+    return path
+
+
+def pdf(name_part: str) -> Path:
+    (path,) = [p for p in TEXT_PDFS if name_part in p.name]
+    return path
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
