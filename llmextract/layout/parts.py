@@ -16,7 +16,7 @@ PartKind = Literal["section", "budget_table", "explanation", "project_table", "d
 
 _TOC_LINE = re.compile(r"(\.{3,}|…{2,}|·{3,}|-{4,})\s*\d*\s*$|\t\d+\s*$")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
-_EXPLANATION = re.compile(r"(预算|决算)(情况|编制)?说明$|^第[一二三四五六七八九十]+部分.*说明")
+_EXPLANATION = re.compile(r"(预算|决算).{0,12}说明$|^第[一二三四五六七八九十]+部分.*说明")
 _BRACKETED_TAIL = re.compile(r"[（(][^（）()]*[）)]\s*$")
 _TABLE_END = re.compile(r"(总表|收入表|支出表|预算表|决算表|情况表|明细表|汇总表|分类表|科目表|目录表|经费表|目标表)$")
 _MAX_TITLE_LEN = 60
@@ -32,9 +32,9 @@ _TABLE_NAMES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("政府性基金",), "政府性基金预算表"),
     (("国有资本",), "国有资本经营预算表"),
     (("政府采购",), "政府采购预算表"),
-    (("财政拨款", "收支", "总表"), "财政拨款收支总表"),
+    (("财政拨款", "收支"), "财政拨款收支总表"),
     (("财政拨款", "收入支出", "总表"), "财政拨款收支总表"),
-    (("收支", "总表"), "收支总表"),
+    (("收支",), "收支总表"),
     (("收入支出", "总表"), "收支总表"),
     (("收入",), "收入表"),
     (("基本支出", "经济"), "基本支出经济分类表"),
@@ -79,8 +79,8 @@ def table_name(title: str) -> str | None:
 def detect_parts(doc: Document) -> list[Part]:
     """All parts found, in document order."""
     parts: list[Part] = []
-    for line in doc.lines:
-        part = _classify(line)
+    for i, line in enumerate(doc.lines):
+        part = _classify(_with_section_title(doc.lines, i))
         if part is not None:
             parts.append(part)
     parts.extend(find_project_tables(doc))
@@ -112,6 +112,20 @@ def find_project_tables(doc: Document) -> list[Part]:
         name = " ".join(cells)
         parts.append(Part("project_table", line.text.replace("\t", " ").strip(), name, line.page, line.start, end))
     return parts
+
+
+_BARE_SECTION = re.compile(r"^第[一二三四五六七八九十]+部分$")
+
+
+def _with_section_title(lines: tuple[Line, ...], i: int) -> Line:
+    """A bare "第三部分" whose title is printed on the next line reads as one heading."""
+    line = lines[i]
+    if not _BARE_SECTION.match(line.text.strip()) or i + 1 >= len(lines):
+        return line
+    nxt = lines[i + 1]
+    if nxt.table is not None or nxt.page != line.page or len(nxt.text) > _MAX_TITLE_LEN or _SECTION.match(nxt.text):
+        return line
+    return Line(f"{line.text.strip()} {nxt.text.strip()}", line.page, line.start, nxt.end, line.bbox)
 
 
 def _classify(line: Line) -> Part | None:
