@@ -79,7 +79,7 @@ def table_name(title: str) -> str | None:
 def detect_parts(doc: Document) -> list[Part]:
     """All parts found, in document order."""
     parts: list[Part] = []
-    for i, line in enumerate(doc.lines):
+    for i in range(len(doc.lines)):
         part = _classify(_with_section_title(doc.lines, i))
         if part is not None:
             parts.append(part)
