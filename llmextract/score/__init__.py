@@ -1,0 +1,11 @@
+"""Confidence per field and per record, and the threshold that routes records to review."""
+
+from llmextract.score.confidence import (
+    DEFAULT_THRESHOLD,
+    FieldEvidence,
+    field_confidence,
+    needs_review,
+    record_confidence,
+)
+
+__all__ = ["DEFAULT_THRESHOLD", "FieldEvidence", "field_confidence", "needs_review", "record_confidence"]

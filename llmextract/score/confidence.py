@@ -1,0 +1,81 @@
+"""Confidence: how much a reader can trust a field, and a record, without looking.
+
+A field's confidence is the product of independent factors, each in (0, 1]:
+
+============  =====================================================================================
+grounding     exact 1.0 · normalised 0.97 · fuzzy 0.9 × match score · not found 0.2 · no text field 1.0
+verification  verified 1.0 · not checkable 0.85 · contradicted 0.25 (per verifier rule on the number)
+agreement     agreed 1.0 · read by one extractor only 0.9 · rules and LLM disagree 0.5
+re-asks       0.93 per LLM re-ask needed for the block (the model had to be corrected)
+============  =====================================================================================
+
+A record's confidence is its weakest field's, times 0.6 per error finding and 0.9 per warning finding
+about the record (info findings — checks that could not be made — do not count: they are already priced in as
+"not checkable"). Every factor is at most 1 and a new contradiction only ever adds a factor below 1 or
+lowers one, so confidence is monotone: new evidence against a record never raises it. Records below the
+threshold (default 0.7, ``--review-threshold``) go to the review queue.
+
+The numbers are a documented policy, not a calibrated probability; ``llmextract eval`` reports how well
+the threshold separates records with errors from clean ones (calibration) on the gold sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from llmextract.core.alignment import AlignmentStatus
+from llmextract.core.findings import Finding
+
+Verification = Literal["verified", "not_checkable", "contradicted"]
+Agreement = Literal["agreed", "rules_only", "llm_only", "disagreed"]
+
+DEFAULT_THRESHOLD = 0.7
+
+GROUNDING = {"exact": 1.0, "normalised": 0.97, "fuzzy": 0.9, "not_found": 0.2}
+VERIFICATION = {"verified": 1.0, "not_checkable": 0.85, "contradicted": 0.25}
+AGREEMENT = {"agreed": 1.0, "rules_only": 0.9, "llm_only": 0.9, "disagreed": 0.5}
+REASK = 0.93
+ERROR_FINDING = 0.6
+WARNING_FINDING = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class FieldEvidence:
+    """What is known about one field (or one number) of a record."""
+
+    grounding: AlignmentStatus | None = None
+    grounding_score: float = 1.0
+    verification: Verification | None = None
+    agreement: Agreement | None = None
+    reasks: int = 0
+
+
+def field_confidence(e: FieldEvidence) -> float:
+    score = 1.0
+    if e.grounding is not None:
+        score *= GROUNDING[e.grounding]
+        if e.grounding == "fuzzy":
+            score *= max(0.0, min(1.0, e.grounding_score))
+    if e.verification is not None:
+        score *= VERIFICATION[e.verification]
+    if e.agreement is not None:
+        score *= AGREEMENT[e.agreement]
+    score *= REASK ** max(0, e.reasks)
+    return round(score, 4)
+
+
+def record_confidence(fields: Mapping[str, FieldEvidence], findings: Iterable[Finding] = ()) -> float:
+    """Weakest field's confidence, lowered by every error and warning finding about the record."""
+    score = min((field_confidence(e) for e in fields.values()), default=1.0)
+    for finding in findings:
+        if finding.severity == "error":
+            score *= ERROR_FINDING
+        elif finding.severity == "warning":
+            score *= WARNING_FINDING
+    return round(score, 4)
+
+
+def needs_review(confidence: float, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    return confidence < threshold

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from llmextract.core.findings import Finding
+from llmextract.score import FieldEvidence, field_confidence, needs_review, record_confidence
+from llmextract.score.confidence import AGREEMENT, GROUNDING, VERIFICATION
+
+evidence = st.builds(
+    FieldEvidence,
+    grounding=st.sampled_from([None, *GROUNDING]),
+    grounding_score=st.floats(0, 1),
+    verification=st.sampled_from([None, *VERIFICATION]),
+    agreement=st.sampled_from([None, *AGREEMENT]),
+    reasks=st.integers(0, 5),
+)
+findings = st.lists(
+    st.builds(
+        Finding, rule_id=st.just("r"), severity=st.sampled_from(["error", "warning", "info"]), message=st.just("m")
+    )
+)
+
+
+def test_clean_verified_field_is_fully_trusted():
+    assert field_confidence(FieldEvidence("exact", 1.0, "verified", "agreed")) == 1.0
+
+
+def test_contradiction_routes_to_review():
+    clean = {"name": FieldEvidence("exact"), "funding.annual_total": FieldEvidence("exact", verification="verified")}
+    bad = dict(clean, **{"funding.annual_total": FieldEvidence("exact", verification="contradicted")})
+    assert not needs_review(record_confidence(clean))
+    assert needs_review(record_confidence(bad))
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=5), evidence, min_size=1), findings, st.text(min_size=1))
+def test_a_new_contradiction_never_raises_confidence(fields, found, key):
+    before = record_confidence(fields, found)
+    contradicted = replace(fields.get(key, FieldEvidence()), verification="contradicted")
+    worse_field = dict(fields, **{key: contradicted})
+    assert record_confidence(worse_field, found) <= before
+    error = Finding(rule_id="x", severity="error", message="m")
+    assert record_confidence(fields, [*found, error]) <= before
+
+
+@given(evidence)
+def test_field_confidence_in_unit_interval(e):
+    assert 0.0 <= field_confidence(e) <= 1.0
+
+
+def test_info_findings_do_not_lower_confidence():
+    fields = {"name": FieldEvidence("exact")}
+    info = Finding(rule_id="x", severity="info", message="not checkable")
+    assert record_confidence(fields, [info]) == record_confidence(fields)
