@@ -105,9 +105,12 @@ class Document:
 
     def location(self, start: int, end: int, bbox: BBox | None = None) -> Location:
         """A Location for the span; the bbox defaults to the union of the PDF lines the span touches."""
+        page = self.page_at(start)
         if bbox is None and self.kind == "pdf":
-            bbox = union_bbox([ln.bbox for ln in self.lines_in(start, end) if ln.bbox is not None])
-        return Location(doc_id=self.doc_id, page=self.page_at(start), start=start, end=end, bbox=bbox)
+            # A bbox lives on one page: a span that runs onto the next page is boxed on its first page.
+            lines = self.lines_in(start, end)
+            bbox = union_bbox([ln.bbox for ln in lines if ln.bbox is not None and ln.page == page])
+        return Location(doc_id=self.doc_id, page=page, start=start, end=end, bbox=bbox)
 
     def lines_in(self, start: int, end: int) -> list[Line]:
         """Lines overlapping the span ``[start, end)`` (a zero-width span touches its line)."""

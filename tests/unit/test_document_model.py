@@ -51,3 +51,9 @@ def test_lines_in_span():
     texts = [ln.text for ln in doc.lines_in(0, len(doc.text))]
     assert texts == ["第一部分 概况", "项目名称\t遗属补助", "合计\t"]
     assert [ln.text for ln in doc.lines_in(9, 9)] == ["项目名称\t遗属补助"]
+
+
+def test_a_span_across_pages_is_boxed_on_its_first_page():
+    doc = _doc()
+    loc = doc.location(0, len(doc.text))
+    assert loc.page == 1 and loc.bbox == (10, 10, 100, 20)
