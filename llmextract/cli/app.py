@@ -5,7 +5,11 @@ from __future__ import annotations
 import typer
 
 from llmextract import __version__
+from llmextract.cli.extract import extract_command
 from llmextract.cli.parse import parse_command
+from llmextract.cli.rules import rules_command
+from llmextract.cli.schema import schema_command
+from llmextract.cli.verify import verify_command
 
 app = typer.Typer(
     name="llmextract",
@@ -37,6 +41,10 @@ def _root(
 
 
 app.command("parse", help=parse_command.__doc__)(parse_command)
+app.command("verify", help=verify_command.__doc__)(verify_command)
+app.command("rules", help=rules_command.__doc__)(rules_command)
+app.command("extract", help=extract_command.__doc__)(extract_command)
+app.command("schema", help=schema_command.__doc__)(schema_command)
 
 
 def main() -> None:

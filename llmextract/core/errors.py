@@ -66,3 +66,55 @@ class NoTextLayerError(InputError):
 
 class TextEncodingError(InputError):
     """A text file whose character encoding cannot be determined with confidence."""
+
+
+class ConfigError(LLMExtractError):
+    """A setting is missing or invalid (config file, environment, or argument). Bad usage: exit code 2."""
+
+
+class LLMError(LLMExtractError):
+    """A call to the LLM endpoint failed for good (after retries). The block is reported as failed.
+
+    ``provider`` names the endpoint (its base URL, never its key); ``original`` is the underlying exception
+    (openai, httpx or instructor), kept for debugging and never shown with secrets.
+    """
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        path: str | None = None,
+        provider: str | None = None,
+        original: BaseException | None = None,
+    ) -> None:
+        self.provider = provider
+        self.original = original
+        super().__init__(message, hint=hint, path=path)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # The original exception may not pickle (it can hold an HTTP response); its text is enough across processes.
+        original = None if self.original is None else RuntimeError(repr(self.original))
+        return (_rebuild_llm, (type(self), self.message, self.hint, self.path, self.provider, original))
+
+    def __str__(self) -> str:
+        where = f"[{self.provider}] " if self.provider else ""
+        return where + super().__str__()
+
+
+class LLMValidationError(LLMError):
+    """The model's replies kept failing validation (for example quoting text that is not in the block)
+    until the re-ask budget ran out."""
+
+
+def _rebuild_llm(
+    cls: type[LLMError],
+    message: str,
+    hint: str | None,
+    path: str | None,
+    provider: str | None,
+    original: BaseException | None,
+) -> LLMError:
+    return cls(message, hint=hint, path=path, provider=provider, original=original)

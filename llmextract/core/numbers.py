@@ -55,6 +55,8 @@ _SUFFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
     ("以下", "<="),
 )
 _VALUE_UNIT = re.compile(r"^(?P<num>[+-]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s].*)?$")
+# A unit holding more numbers or a list separator means the text states several quantities.
+_NOT_A_UNIT = re.compile(r"[\d,;。，；]")
 # A value that is a date or deadline, not a quantity: "2025年4月底前完成", "12月31日前".
 _DATE_LIKE = re.compile(r"^\d{4}年(\d{1,2}月)?|^\d{1,2}月(\d{1,2}日|底|末|份)|前完成|之前")
 
@@ -138,4 +140,7 @@ def parse_indicator_value(raw: str) -> ParsedValue:
         return ParsedValue(comparator, None, None)
     value = try_decimal(m.group("num"))
     unit = m.group("unit") or None
+    if unit is not None and _NOT_A_UNIT.search(unit):
+        # "2小时(含)以内300元/人, 超出时间100元/人小时": a rule written out, not one quantity.
+        return ParsedValue(comparator, None, None)
     return ParsedValue(comparator, value, unit)

@@ -26,6 +26,9 @@ class FundingSources(BaseModel):
     local: Decimal | None = Field(default=None, title="市县(区)财政资金")
     self_raised: Decimal | None = Field(default=None, title="单位自筹")
     other: Decimal | None = Field(default=None, title="其他资金")
+    # Central-government and some city forms split funds by kind of appropriation instead of by level.
+    appropriation: Decimal | None = Field(default=None, title="财政拨款")
+    carried_over: Decimal | None = Field(default=None, title="上年结转")
 
 
 class Funding(BaseModel):
@@ -69,7 +72,13 @@ class Indicator(BaseModel):
     )
     unit: str | None = Field(default=None, title="单位", description="parsed from value_raw")
     column: Literal["annual", "period"] = Field(default="annual", title="指标列", description="年度 or 实施期 column")
+    actual_raw: str | None = Field(
+        default=None, title="实际完成值", description="self-evaluation tables only: the achieved value as printed"
+    )
     location: Location | None = Field(default=None, title="位置")
+
+
+RecordKind = Literal["project", "department", "evaluation"]
 
 
 class ProjectRecord(BaseModel):
@@ -77,6 +86,12 @@ class ProjectRecord(BaseModel):
 
     doc_id: str = Field(description="sha256 of the source file")
     location: Location = Field(title="位置", description="the whole project block")
+    kind: RecordKind = Field(
+        default="project",
+        title="表类型",
+        description="project: 项目支出绩效目标表; department: 部门整体支出绩效目标表; "
+        "evaluation: 项目绩效自评表 / 绩效评价表",
+    )
     name: str = Field(title="项目名称")
     department: str | None = Field(default=None, title="主管部门")
     department_code: str | None = Field(default=None, title="主管部门代码")

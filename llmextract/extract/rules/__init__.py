@@ -1,0 +1,131 @@
+"""The deterministic (rules) extractor: each project block's form read by its labels into a ProjectRecord.
+
+Every field the reader fills carries its source span in ``field_locations``; every indicator its
+``location``. Tab-separated blocks (PDF tables, text exports) and raw PDF text dumps are both read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from llmextract.core.document import Document
+from llmextract.core.records import Citation, Funding, FundingSources, Goals, Indicator, ProjectRecord
+from llmextract.extract.citations import split_citations
+from llmextract.extract.rules.fields import Fields, read_fields
+from llmextract.extract.rules.form import read_raw_form, read_tab_form
+from llmextract.extract.rules.indicators import raw_indicators, tab_indicators
+from llmextract.extract.rules.raw_grid import running_lines
+from llmextract.extract.rules.segments import PLAIN, tab_rows
+from llmextract.layout.project_blocks import ProjectBlock, find_project_blocks
+
+EXTRACTOR_NAME = "rules"
+_HEADER = re.compile(r"三级指标")
+_GRID_END = re.compile(r"^(负责人|填报人|备注|总分)")
+_SIGNATURE = re.compile(r"\n\s*(负责人|填报人)[:：]")
+# "2024 年鼓励扩大进出口专项资金项目绩效评价表" → "鼓励扩大进出口专项资金"
+_TITLE_NAME = re.compile(r"^(\d{4}\s*年度?)?(?P<name>.+?)(项目)?(支出)?绩效(目标|自评|评价)表.*$")
+
+
+def extract_rules(doc: Document) -> list[ProjectRecord]:
+    """One record per project, department-wide and self-evaluation table of ``doc``."""
+    return [read_block(doc, block) for block in find_project_blocks(doc)]
+
+
+def read_block(doc: Document, block: ProjectBlock) -> ProjectRecord:
+    """The record of one block, read by labels and grid vocabulary."""
+    fields, indicators = _read_raw(doc, block) if block.raw else _read_tabbed(doc, block)
+    if "name" not in fields.values and block.title:
+        # Self-evaluation tables without a 项目名称 field are named by their title.
+        m = _TITLE_NAME.match(block.title)
+        name = m.group("name").strip() if m else block.title
+        fields.put("name", name, block.start, block.start + len(block.title))
+    citations = _citations(doc, fields)
+    return _record(doc, block, fields, citations, indicators)
+
+
+def _read_tabbed(doc: Document, block: ProjectBlock) -> tuple[Fields, list[Indicator]]:
+    rows = tab_rows(doc, block.start, block.end, keep_plain=True)
+    header = next(
+        (i for i, row in enumerate(rows) if row[0].col != PLAIN and any(_HEADER.search(c.text) for c in row)),
+        len(rows),
+    )
+    form = read_tab_form([row for row in rows[:header] if row[0].col != PLAIN])
+    fields = read_fields(form, department_form=block.kind == "department")
+    grid = [row for row in rows[header + 1 :] if not _GRID_END.match(row[0].text)]
+    indicators = tab_indicators(rows[header], grid, doc.location) if header < len(rows) else []
+    return fields, indicators
+
+
+def _read_raw(doc: Document, block: ProjectBlock) -> tuple[Fields, list[Indicator]]:
+    text = doc.text[block.start : block.end]
+    header = _HEADER.search(text)
+    if header is None:
+        return read_fields(read_raw_form(text, block.start), department_form=block.kind == "department"), []
+    line_start = text.rfind("\n", 0, header.start()) + 1
+    line_end = text.find("\n", header.end())
+    line_end = len(text) if line_end < 0 else line_end
+    signature = _SIGNATURE.search(text, line_end)
+    grid_end = signature.start() if signature else len(text)
+    fields = read_fields(read_raw_form(text[:line_start], block.start), department_form=block.kind == "department")
+    grid_text = text[line_end:grid_end]
+    furniture = running_lines([ln.text for ln in doc.lines])
+    indicators = raw_indicators(text[line_start:line_end], grid_text, block.start + line_end, doc.location, furniture)
+    return fields, indicators
+
+
+def _citations(doc: Document, fields: Fields) -> list[tuple[Citation, tuple[int, int]]]:
+    basis = fields.values.get("basis")
+    if not basis:
+        return []
+    start, end = fields.spans["basis"]
+    exact = doc.text[start:end] == basis
+    return [(c.citation, (start + c.start, start + c.end) if exact else (start, end)) for c in split_citations(basis)]
+
+
+def _record(
+    doc: Document,
+    block: ProjectBlock,
+    fields: Fields,
+    citations: list[tuple[Citation, tuple[int, int]]],
+    indicators: list[Indicator],
+) -> ProjectRecord:
+    v = fields.values
+    locations = {path: doc.location(*span) for path, span in fields.spans.items()}
+    for i, (_, span) in enumerate(citations):
+        locations[f"basis_citations[{i}]"] = doc.location(*span)
+    return ProjectRecord(
+        doc_id=doc.doc_id,
+        location=doc.location(block.start, block.end),
+        kind=block.kind,
+        name=v.get("name", ""),
+        department=v.get("department"),
+        department_code=v.get("department_code"),
+        implementing_unit=v.get("implementing_unit"),
+        attribute=v.get("attribute"),
+        period=v.get("period"),
+        funding=Funding(
+            unit=v.get("funding.unit"),
+            period_total=v.get("funding.period_total"),
+            annual_total=v.get("funding.annual_total"),
+            sources=FundingSources(**_prefixed(v, "funding.sources.")),
+            period_sources=FundingSources(**_prefixed(v, "funding.period_sources.")),
+        ),
+        overview=v.get("overview"),
+        basis=v.get("basis"),
+        basis_citations=[c for c, _ in citations],
+        necessity=v.get("necessity"),
+        safeguards=v.get("safeguards"),
+        plan=v.get("plan"),
+        goals=Goals(period=v.get("goals.period"), annual=v.get("goals.annual")),
+        indicators=indicators,
+        extractor=EXTRACTOR_NAME,
+        field_locations=locations,
+    )
+
+
+def _prefixed(values: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k[len(prefix) :]: val for k, val in values.items() if k.startswith(prefix)}
+
+
+__all__ = ["EXTRACTOR_NAME", "extract_rules", "read_block"]

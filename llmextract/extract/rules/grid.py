@@ -1,0 +1,177 @@
+"""Reading the indicator grid: header roles, then each row by position or, when a row is shifted, by grammar.
+
+The header row (一级指标 | 二级指标 | 三级指标 | 指标值 [| 二级指标 | 三级指标 | 指标值] [| 实际完成值 | 分值 …])
+gives each column a role. PDF tables keep rows aligned with it, so a row whose level words sit in the level
+columns is read by position. Text exports drop empty cells and shift rows, so any other row is read by
+grammar: [一级] [二级] 三级 指标值, repeated for the 年度 group, with the level words recognised by vocabulary.
+Blank 一级/二级 cells mean "same as above" and are carried down, per column group.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from llmextract.extract.rules.levels import AMBIGUOUS, clean_level, is_definite_value, level_of
+from llmextract.extract.rules.segments import Seg
+
+Role = Literal["label", "l1", "l2", "name", "value", "actual", "score"]
+_HEADER_ROLES: tuple[tuple[Role, re.Pattern[str]], ...] = (
+    ("l1", re.compile(r"一级指标")),
+    ("l2", re.compile(r"二级指标")),
+    ("name", re.compile(r"三级指标")),
+    ("actual", re.compile(r"实际(完成)?值|完成值")),
+    ("value", re.compile(r"指标值|目标值|预期值")),
+    ("score", re.compile(r"分值|权重|得分|偏差|原因|备注")),
+    ("label", re.compile(r"绩效(目标)?指标")),
+)
+_ROW_LABEL = re.compile(r"^(年度)?绩效(目标)?指标$")
+Column = Literal["annual", "period"]
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Roles by column, and which value group (实施期 | 年度) each column belongs to."""
+
+    roles: dict[int, tuple[Role, int]]
+    columns: tuple[Column, ...]
+
+    @property
+    def has_actual(self) -> bool:
+        return any(role == "actual" for role, _ in self.roles.values())
+
+
+@dataclass(slots=True)
+class Group:
+    """One indicator cell group of a row: levels, name, value (and achieved value in self-evaluations)."""
+
+    index: int = 0
+    l1: Seg | None = None
+    l2: Seg | None = None
+    name: Seg | None = None
+    value: Seg | None = None
+    actual: Seg | None = None
+
+
+@dataclass(slots=True)
+class Carry:
+    """The levels in force: a blank 一级/二级 cell repeats the one above it."""
+
+    l1: str | None = None
+    l2: dict[int, str] = field(default_factory=dict)
+
+    def levels(self, group: Group) -> tuple[str | None, str | None]:
+        if group.l1 is not None:
+            self.l1 = clean_level(group.l1.text)
+            self.l2 = {}
+        if group.l2 is not None:
+            self.l2[group.index] = clean_level(group.l2.text)
+        return self.l1, self.l2.get(group.index, self.l2.get(0))
+
+
+def parse_header(cells: list[Seg]) -> Layout:
+    roles: dict[int, tuple[Role, int]] = {}
+    group = 0
+    seen_value = False
+    for cell in cells:
+        role = next((r for r, rx in _HEADER_ROLES if rx.search(cell.text)), None)
+        if role is None:
+            continue
+        if role in ("l2", "name") and seen_value:
+            group, seen_value = group + 1, False
+        seen_value = seen_value or role == "value"
+        roles[cell.col] = (role, group)
+    # Two value groups are printed 实施期 first, then 年度 (the form's own 实施期目标 | 年度目标 order).
+    columns: tuple[Column, ...] = ("period", "annual") if group > 0 else ("annual",)
+    return Layout(roles, columns)
+
+
+def read_row(cells: list[Seg], layout: Layout, carry_l1: str | None) -> list[Group]:
+    """The groups of one tab-separated grid row."""
+    groups = _by_position(cells, layout)
+    if groups is None:
+        groups = read_tokens([c for c in cells if not _ROW_LABEL.match(c.text)], layout, carry_l1)
+    return groups
+
+
+def _by_position(cells: list[Seg], layout: Layout) -> list[Group] | None:
+    """The row read through the header's columns, or None when it does not line up with them."""
+    groups: dict[int, Group] = {}
+    for cell in cells:
+        role, index = layout.roles.get(cell.col, (None, 0))
+        if role is None:
+            return None
+        level = level_of(cell.text)
+        if role == "label":
+            if not _ROW_LABEL.match(cell.text):
+                return None
+            continue
+        if role in ("l1", "l2") and level is None:
+            return None
+        if role == "score":
+            continue
+        group = groups.setdefault(index, Group(index=index))
+        if role == "l1" and level == 2 and clean_level(cell.text) != AMBIGUOUS:
+            return None
+        setattr(group, role, cell)
+    return [groups[i] for i in sorted(groups)]
+
+
+def read_tokens(tokens: list[Seg], layout: Layout, carry_l1: str | None, *, wrap: bool = False) -> list[Group]:
+    """Groups from cells in reading order, by vocabulary: [一级] [二级] 三级 值, per column group.
+
+    ``wrap``: the tokens span many rows (a raw dump), so group indexes cycle through the column groups.
+    """
+    n_groups = len(layout.columns)
+    groups: list[Group] = []
+    current = Group()
+    last_l1 = carry_l1
+
+    def close() -> Group:
+        nonlocal current
+        if current.l1 or current.l2 or current.name:
+            groups.append(current)
+        index = len(groups) % n_groups if wrap else min(len(groups), n_groups - 1)
+        current = Group(index=index)
+        return current
+
+    for i, tok in enumerate(tokens):
+        level = _token_level(tok, tokens[i + 1] if i + 1 < len(tokens) else None, current, last_l1)
+        if level == 1:
+            if current.l1 or current.l2 or current.name:
+                close()
+            current.l1 = tok
+            last_l1 = clean_level(tok.text)
+        elif level == 2 and not (current.l2 and not current.name and _names_a_value(tokens, i, n_groups)):
+            if current.name or current.l2:
+                close()
+            current.l2 = tok
+        elif current.name is None:
+            current.name = tok
+        elif current.value is None:
+            current.value = tok
+        elif layout.has_actual and current.actual is None:
+            current.actual = tok
+        elif n_groups > 1:
+            close().name = tok
+    close()
+    return groups
+
+
+def _names_a_value(tokens: list[Seg], i: int, n_groups: int) -> bool:
+    """A level word right after the row's 二级 is its 三级 name ("服务对象满意度" before "≥95%")."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return n_groups == 1 or (nxt is not None and level_of(nxt.text) is None and is_definite_value(nxt.text))
+
+
+def _token_level(tok: Seg, nxt: Seg | None, current: Group, last_l1: str | None) -> int | None:
+    """Level of a token in context: 成本指标 is 一级 before a 二级 word or at the top of a new-style grid."""
+    level = level_of(tok.text)
+    if level is None or clean_level(tok.text) != AMBIGUOUS:
+        return level
+    if current.l1 is not None:
+        return 2
+    if nxt is not None and level_of(nxt.text) == 2:
+        return 1
+    return 2 if last_l1 == "产出指标" else 1

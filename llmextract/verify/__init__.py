@@ -1,0 +1,25 @@
+"""The verifier: every table relation and every prose figure checked, each result a Finding or a pass."""
+
+from __future__ import annotations
+
+from llmextract.core.document import Document
+from llmextract.tables import parse_tables
+from llmextract.verify.cross_rules import check_cross
+from llmextract.verify.prose import claims
+from llmextract.verify.prose_rules import check_prose
+from llmextract.verify.report import Checker, VerificationReport
+from llmextract.verify.rules import RULES, Rule
+from llmextract.verify.table_rules import check_tables
+
+
+def verify(doc: Document) -> VerificationReport:
+    """Check a document's tables and prose against each other; never raises on odd content."""
+    checker = Checker(doc)
+    tables = parse_tables(doc)
+    check_tables(doc, tables, checker)
+    check_cross(doc, tables, checker)
+    check_prose(doc, claims(doc), tables, checker)
+    return checker.report
+
+
+__all__ = ["RULES", "Rule", "VerificationReport", "claims", "verify"]

@@ -1,0 +1,153 @@
+"""Equalities between tables: totals of 收支总表/收入表/支出表, 基本支出 by function and by economic class,
+Σ 项目支出表 against 项目支出, 机关运行经费 against 公用经费."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from llmextract.core.document import Document
+from llmextract.core.numbers import convert
+from llmextract.tables import Amount, BudgetTable, TableKind
+from llmextract.verify.report import Checker
+from llmextract.verify.table_rules import fmt, grand_totals, project_leaves
+from llmextract.verify.tolerance import Figure, equal, figure, sum_holds
+
+Located = tuple[BudgetTable, Amount]
+
+
+def as_unit(item: Located, unit: str) -> Figure:
+    """A table amount as a figure in ``unit`` (its rounding step converted with it)."""
+    table, amount = item
+    f = figure(amount.value, table.unit)
+    if table.unit == unit:
+        return f
+    return Figure(convert(f.value, table.unit, unit), convert(f.step, table.unit, unit))
+
+
+def first_of(tables: list[BudgetTable], kind: TableKind) -> BudgetTable | None:
+    return next((t for t in tables if t.kind == kind and not t.empty), None)
+
+
+def total_cell(table: BudgetTable | None, *names: str) -> Located | None:
+    """The 合计-row cell of the first of ``names`` that the table has."""
+    if table is None:
+        return None
+    row = table.total_row()
+    if row is None:
+        return None
+    for name in names:
+        amount = row.amount(table.column(name))
+        if amount is not None:
+            return table, amount
+    return None
+
+
+def admin_cost_cell(tables: list[BudgetTable]) -> Located | None:
+    table = first_of(tables, "admin_cost")
+    if table is not None and table.rows and table.columns:
+        amount = table.rows[0].amount(table.columns[0])
+        if amount is not None:
+            return table, amount
+    for t in tables:
+        if t.kind == "three_public":
+            for row in t.rows:
+                amount = row.amount(t.column("机关运行经费"))
+                if amount is not None:
+                    return t, amount
+    return None
+
+
+def project_sum(tables: list[BudgetTable]) -> tuple[BudgetTable, list[Amount]] | None:
+    table = first_of(tables, "projects")
+    if table is None or not table.columns:
+        return None
+    col = table.column("合计") or table.columns[0]
+    amounts = [a for r in project_leaves(table) if (a := r.amount(col)) is not None]
+    return table, amounts
+
+
+def _equal(checker: Checker, rule: str, a: Located, b: Located, what: str) -> None:
+    unit = a[0].unit
+    fa, fb = as_unit(a, unit), as_unit(b, unit)
+    checker.check(
+        equal(fa, fb),
+        rule,
+        f"{what}: {a[0].title} says {fmt(fa.value)} {unit}, {b[0].title} says {fmt(fb.value)} {unit}",
+        f"{fmt(fa.value)} ({a[0].title})",
+        f"{fmt(fb.value)} ({b[0].title})",
+        [(a[1].start, a[1].end), (b[1].start, b[1].end)],
+    )
+
+
+def check_cross(doc: Document, tables: list[BudgetTable], checker: Checker) -> None:
+    expenditure = first_of(tables, "expenditure")
+    exp_total = total_cell(expenditure, "合计", "小计")
+    summary = first_of(tables, "summary")
+    if summary is not None and exp_total is not None:
+        spent = grand_totals(doc, summary).get("支出")
+        carry = (
+            "结转下年" in doc.text[summary.start : summary.end] or "年末结转" in doc.text[summary.start : summary.end]
+        )
+        if spent is not None and not carry and not summary.final_accounts:
+            _equal(checker, "cross.expenditure-total", (summary, spent), exp_total, "支出总计")
+    income = first_of(tables, "income")
+    income_total = total_cell(income, "合计", "小计")
+    if income_total is not None and exp_total is not None and not income_total[0].final_accounts:
+        _income_vs_expenditure(checker, income_total, total_cell(income, "上年结转"), exp_total)
+
+    general = next((t for t in tables if t.kind == "general_budget" and t.column("基本支出")), None)
+    basic_by_function = total_cell(general, "基本支出")
+    economic = first_of(tables, "basic_economic")
+    basic_by_class = (
+        total_cell(economic, "基本支出", "合计", "小计") if economic and economic.column("人员经费") else None
+    )
+    if basic_by_function and basic_by_class:
+        _equal(checker, "cross.basic-economic", basic_by_function, basic_by_class, "基本支出")
+    elif (present := basic_by_function or basic_by_class) is not None:
+        checker.unchecked(
+            "cross.basic-economic",
+            "基本支出 found in one table only; the other table is missing or unread",
+            [(present[1].start, present[1].end)],
+        )
+
+    projects = project_sum(tables)
+    if projects is not None and projects[1]:
+        table, amounts = projects
+        candidates = [c for c in (total_cell(expenditure, "项目支出"), total_cell(general, "项目支出")) if c]
+        if candidates:
+            terms = [figure(a.value, table.unit) for a in amounts]
+            total = sum((t.value for t in terms), Decimal(0))
+            ok = any(sum_holds(as_unit(c, table.unit), terms) for c in candidates)
+            shown = ", ".join(f"{fmt(as_unit(c, table.unit).value)} ({c[0].title})" for c in candidates)
+            checker.check(
+                ok,
+                "cross.project-list",
+                f"{table.title}: its {len(amounts)} projects add up to {fmt(total)} {table.unit}, 项目支出 is {shown}",
+                f"Σ {len(amounts)} projects = {fmt(total)}",
+                shown,
+                [(a.start, a.end) for a in amounts[:1]] + [(c[1].start, c[1].end) for c in candidates],
+            )
+
+    admin = admin_cost_cell(tables)
+    public = total_cell(economic, "公用经费")
+    if admin and public:
+        _equal(checker, "cross.admin-cost", admin, public, "机关运行经费 vs 公用经费")
+
+
+def _income_vs_expenditure(checker: Checker, income: Located, carried: Located | None, spent: Located) -> None:
+    """收入表 合计 against 支出表 合计. Some templates put 上年结转 beside 本年收入 合计 rather than in it, so
+    合计 + 上年结转 may be what balances the expenditure."""
+    unit = spent[0].unit
+    target = as_unit(spent, unit)
+    ok = equal(as_unit(income, unit), target)
+    if not ok and carried is not None:
+        ok = sum_holds(target, [as_unit(income, unit), as_unit(carried, unit)])
+    shown = fmt(as_unit(income, unit).value) + (f" + 上年结转 {fmt(as_unit(carried, unit).value)}" if carried else "")
+    checker.check(
+        ok,
+        "cross.expenditure-total",
+        f"收入合计: {income[0].title} says {shown} {unit}, {spent[0].title} 合计 is {fmt(target.value)} {unit}",
+        f"{fmt(target.value)} ({spent[0].title})",
+        f"{shown} ({income[0].title})",
+        [(income[1].start, income[1].end), (spent[1].start, spent[1].end)],
+    )

@@ -1,0 +1,101 @@
+"""Check bookkeeping: every check ends passed, failed (a finding) or not checkable (an info finding)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmextract.core.document import Document
+from llmextract.core.findings import Finding, Severity
+from llmextract.core.locations import Location
+from llmextract.verify.rules import BY_ID
+
+Span = tuple[int, int]
+
+
+@dataclass
+class VerificationReport:
+    doc_id: str
+    source: str
+    findings: list[Finding] = field(default_factory=list)
+    passed: int = 0
+    failed: int = 0
+    not_checkable: int = 0
+    by_rule: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def checks_run(self) -> int:
+        return self.passed + self.failed + self.not_checkable
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.count("error") > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "summary": {
+                "checks_run": self.checks_run,
+                "passed": self.passed,
+                "failed": self.failed,
+                "not_checkable": self.not_checkable,
+                "errors": self.count("error"),
+                "warnings": self.count("warning"),
+                "info": self.count("info"),
+            },
+            "findings": [f.model_dump(mode="json") for f in self.findings],
+        }
+
+
+class Checker:
+    """What the rules report to; turns spans into locations and keeps the counts."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.report = VerificationReport(doc.doc_id, doc.source)
+
+    def passed(self, rule_id: str) -> None:
+        self.report.passed += 1
+        self.report.by_rule[rule_id] += 1
+
+    def check(self, ok: bool, rule_id: str, message: str, expected: str, actual: str, spans: list[Span]) -> None:
+        if ok:
+            self.passed(rule_id)
+        else:
+            self.failed(rule_id, message, expected, actual, spans)
+
+    def failed(self, rule_id: str, message: str, expected: str, actual: str, spans: list[Span]) -> None:
+        self.report.failed += 1
+        self.report.by_rule[rule_id] += 1
+        self._add(rule_id, BY_ID[rule_id].severity, message, expected, actual, spans)
+
+    def unchecked(self, rule_id: str, message: str, spans: list[Span]) -> None:
+        self.report.not_checkable += 1
+        self.report.by_rule[rule_id] += 1
+        self._add(rule_id, "info", message, None, None, spans)
+
+    def _add(
+        self,
+        rule_id: str,
+        severity: Severity,
+        message: str,
+        expected: str | None,
+        actual: str | None,
+        spans: list[Span],
+    ) -> None:
+        locations: list[Location] = [self.doc.location(s, e) for s, e in spans]
+        self.report.findings.append(
+            Finding(
+                rule_id=rule_id,
+                severity=severity,
+                message=message,
+                expected=expected,
+                actual=actual,
+                locations=locations,
+            )
+        )

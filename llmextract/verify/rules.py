@@ -1,0 +1,52 @@
+"""The rules catalogue: a stable id, the severity of a failure, and one line saying what is checked.
+
+Ids are part of the output contract (findings, `llmextract rules`): rename never, add freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llmextract.core.findings import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    description: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("table.code-hierarchy", "error", "each 类 (3-digit code) equals the sum of its 款, each 款 the sum of its 项"),
+    Rule("table.total-of-classes", "error", "the 合计 row equals the sum of the 类 rows, column by column"),
+    Rule("table.basic-plus-project", "error", "合计 = 基本支出 + 项目支出 on every row"),
+    Rule("table.personnel-plus-public", "error", "基本支出 (or 合计) = 人员经费 + 公用经费 on every row"),
+    Rule("table.summary-balance", "error", "收入总计 = 支出总计 in a 收支总表 / 财政拨款收支总表"),
+    Rule("table.three-public-parts", "error", "三公 合计 = 因公出国(境) + 公务接待 + 公务用车; 公务用车 = 购置 + 运行"),
+    Rule("table.project-list-total", "error", "the total line of the 项目支出表 equals the sum of its projects"),
+    Rule("table.parsed", "info", "a standard table was found but its rows could not be read"),
+    Rule("cross.expenditure-total", "error", "the 支出表 合计 equals the 收支总表 本年支出合计 and the 收入表 合计"),
+    Rule("cross.basic-economic", "error", "基本支出 of the 一般公共预算支出表 = 合计 of the 基本支出经济分类表"),
+    Rule("cross.project-list", "error", "Σ 项目支出表 = 项目支出 of the 支出表 (or of the 一般公共预算支出表)"),
+    Rule("cross.admin-cost", "warning", "机关运行经费 = 公用经费 of the 基本支出经济分类表 (the usual template)"),
+    Rule("prose.change-rate", "error", "a stated change and its rate agree: rate = change ÷ (current ∓ change)"),
+    Rule("prose.share", "error", "a stated share (占x%) is the amount ÷ a total stated in the text"),
+    Rule("prose.completion-rate", "error", "完成年初预算的x% equals 决算 ÷ 年初预算 stated in the same sentence"),
+    Rule(
+        "prose.components-sum",
+        "error",
+        "the parts listed after 其中 add up to their total (at most, after 主要包括/等)",
+    ),
+    Rule(
+        "prose.amount-in-table",
+        "error",
+        "an amount stated for 基本支出/项目支出/人员经费/公用经费/三公/机关运行经费 is in the table",
+    ),
+    Rule("prose.project-count", "error", "the stated number and amount of 二级项目 match the 项目支出表"),
+    Rule(
+        "prose.disclosed-project-tables", "error", "the stated number of disclosed 项目绩效目标表 matches the document"
+    ),
+)
+
+BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

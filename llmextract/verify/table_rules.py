@@ -1,0 +1,277 @@
+"""Arithmetic inside one table: code hierarchy, column parts, 收支 balance, 三公 parts, project list totals."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from llmextract.core.document import Document
+from llmextract.tables import Amount, BudgetRow, BudgetTable, Column
+from llmextract.verify.report import Checker
+from llmextract.verify.tolerance import Figure, figure, sum_holds
+
+_ZERO = Decimal(0)
+# A row of a project list that names a department or unit (a subtotal), not a project.
+UNIT_ROW = re.compile(r"(局|委员会|委|中心|办公室|（部门）|\(部门\)|队|站|所|院|馆|学校|合计|总计)$")
+
+
+def fig(table: BudgetTable, amount: Amount | None) -> Figure:
+    return figure(amount.value if amount else _ZERO, table.unit)
+
+
+def fmt(value: Decimal) -> str:
+    return f"{value:,}"
+
+
+def check_tables(doc: Document, tables: list[BudgetTable], checker: Checker) -> None:
+    for table in tables:
+        if table.empty:
+            continue
+        if not table.rows:
+            checker.unchecked("table.parsed", f"{table.title}: no rows could be read", [(table.start, table.end)])
+            continue
+        _code_hierarchy(table, checker)
+        _total_of_classes(table, checker)
+        _column_parts(table, checker)
+        if table.kind in ("summary", "fiscal_summary"):
+            _summary_balance(doc, table, checker)
+        if table.kind == "three_public":
+            _three_public(table, checker)
+        if table.kind in ("projects", "projects_carryover"):
+            _project_list(table, checker)
+
+
+def _sum_check(
+    checker: Checker,
+    rule: str,
+    table: BudgetTable,
+    what: str,
+    total: Amount | None,
+    parts: list[tuple[str, Amount | None]],
+    fallback_span: tuple[int, int],
+) -> None:
+    if total is None and all(a is None for _, a in parts):
+        return
+    t = fig(table, total)
+    terms = [fig(table, a) for _, a in parts]
+    ok = sum_holds(t, terms)
+    computed = sum((x.value for x in terms), _ZERO)
+    expression = " + ".join(f"{name} {fmt(x.value)}" for (name, _), x in zip(parts, terms, strict=True))
+    spans = [(a.start, a.end) for a in [total, *(p for _, p in parts)] if a is not None] or [fallback_span]
+    checker.check(
+        ok,
+        rule,
+        f"{table.title}: {what} is {fmt(t.value)} {table.unit} but its parts add up to {fmt(computed)}",
+        f"{expression} = {fmt(computed)}",
+        fmt(t.value),
+        spans,
+    )
+
+
+def _code_hierarchy(table: BudgetTable, checker: Checker) -> None:
+    rows = list(table.rows)
+    for i, parent in enumerate(rows):
+        if parent.code is None or len(parent.code) not in (3, 5):
+            continue
+        children: list[BudgetRow] = []
+        for row in rows[i + 1 :]:
+            if row.code is None or len(row.code) <= len(parent.code) or not row.code.startswith(parent.code):
+                break
+            if len(row.code) == len(parent.code) + 2:
+                children.append(row)
+        if not children:
+            continue
+        for col in table.columns:
+            parts = [(f"{c.code}{c.label}", c.amount(col)) for c in children]
+            _sum_check(
+                checker,
+                "table.code-hierarchy",
+                table,
+                f"{parent.code} {parent.label} [{col.name or col.index}]",
+                parent.amount(col),
+                parts,
+                (parent.start, parent.end),
+            )
+
+
+def _total_of_classes(table: BudgetTable, checker: Checker) -> None:
+    total = table.total_row()
+    classes = [r for r in table.rows if r.code is not None and len(r.code) == 3]
+    if total is None or not classes:
+        return
+    for col in table.columns:
+        parts = [(f"{c.code}{c.label}", c.amount(col)) for c in classes]
+        _sum_check(
+            checker,
+            "table.total-of-classes",
+            table,
+            f"合计 [{col.name or col.index}]",
+            total.amount(col),
+            parts,
+            (total.start, total.end),
+        )
+
+
+def _first(table: BudgetTable, *names: str) -> Column | None:
+    for name in names:
+        col = table.column(name)
+        if col is not None:
+            return col
+    return None
+
+
+def _column_parts(table: BudgetTable, checker: Checker) -> None:
+    total = _first(table, "合计", "小计")
+    basic, project = table.column("基本支出"), table.column("项目支出")
+    personnel, public = table.column("人员经费"), table.column("公用经费")
+    for row in table.rows:
+        if total and basic and project and total.index < basic.index:
+            _sum_check(
+                checker,
+                "table.basic-plus-project",
+                table,
+                f"{row.label} 合计",
+                row.amount(total),
+                [("基本支出", row.amount(basic)), ("项目支出", row.amount(project))],
+                (row.start, row.end),
+            )
+        parent = basic if basic and personnel and basic.index < personnel.index else total
+        if parent and personnel and public and parent.index < personnel.index:
+            _sum_check(
+                checker,
+                "table.personnel-plus-public",
+                table,
+                f"{row.label} {parent.name}",
+                row.amount(parent),
+                [("人员经费", row.amount(personnel)), ("公用经费", row.amount(public))],
+                (row.start, row.end),
+            )
+
+
+_GRAND = {
+    "收入": re.compile(r"收\s*入\s*总\s*计[\t ]*(?P<num>[\d,]+(?:\.\d+)?)"),
+    "支出": re.compile(r"支\s*出\s*总\s*计[\t ]*(?P<num>[\d,]+(?:\.\d+)?)"),
+}
+
+
+_BARE_TOTAL = re.compile(r"(?:^|\t)总\s*计\t(?:\d{1,3}\t)?(?P<num>[\d,]+\.\d+)", re.MULTILINE)
+
+
+def grand_totals(doc: Document, table: BudgetTable) -> dict[str, Amount]:
+    """收入总计 and 支出总计 of a 收支总表: the number printed right after each label. 决算 tables label both
+    sides just 总计 (revenue on the left, expenditure on the right) with a 行次 number before the amount."""
+    body = doc.text[table.start : table.end]
+    found: dict[str, Amount] = {}
+    for side, pattern in _GRAND.items():
+        m = pattern.search(body)
+        if m:
+            found[side] = _amount_at(table, m)
+    if not found:
+        bare = list(_BARE_TOTAL.finditer(body))
+        if len(bare) == 2:
+            found = {"收入": _amount_at(table, bare[0]), "支出": _amount_at(table, bare[1])}
+    return found
+
+
+def _amount_at(table: BudgetTable, m: re.Match[str]) -> Amount:
+    value = Decimal(m.group("num").replace(",", ""))
+    return Amount(value, m.group("num"), table.start + m.start("num"), table.start + m.end("num"))
+
+
+def _summary_balance(doc: Document, table: BudgetTable, checker: Checker) -> None:
+    found = grand_totals(doc, table)
+    if len(found) < 2:
+        checker.unchecked(
+            "table.summary-balance", f"{table.title}: 收入总计 or 支出总计 not found", [(table.start, table.end)]
+        )
+        return
+    _sum_check(
+        checker, "table.summary-balance", table, "收入总计", found["收入"], [("支出总计", found["支出"])], (0, 0)
+    )
+
+
+_THREE_PUBLIC = (
+    ("因公出国", "因公出国(境)费"),
+    ("公务接待", "公务接待费"),
+    ("购置及运行", "公务用车购置及运行费"),
+    ("购置费", "公务用车购置费"),
+    ("运行", "公务用车运行费"),
+)
+
+
+def three_public_items(table: BudgetTable) -> list[dict[str, Amount | None]]:
+    """The 三公 items per measure: one dict per amount column (vertical layout) or per data row (horizontal)."""
+    measures: list[dict[str, Amount | None]] = []
+    horizontal = [r for r in table.rows if r.label == ""]
+    names = {name for _, name in _THREE_PUBLIC} | {"合计"}
+    if horizontal:
+        for row in horizontal:
+            # 决算 tables print a 预算数 block and a 决算数 block side by side: a repeated name starts a block.
+            items: dict[str, Amount | None] = {}
+            for col in table.columns:
+                name = col.name.split(":")[-1]
+                if name not in names:
+                    continue
+                if name in items:
+                    measures.append(items)
+                    items = {}
+                items[name] = row.amount(col)
+            measures.append(items)
+        return measures
+    for col in table.columns[:1] if table.final_accounts else table.columns:
+        items = {}
+        for row in table.rows:
+            if row.label in ("合计", "总计") or row.label.endswith("三公”经费") or row.label.endswith("三公经费"):
+                items.setdefault("合计", row.amount(col))
+                continue
+            for word, name in _THREE_PUBLIC:
+                if word in row.label:
+                    items.setdefault(name, row.amount(col))
+                    break
+        measures.append(items)
+    return measures
+
+
+def _three_public(table: BudgetTable, checker: Checker) -> None:
+    span = (table.start, table.end)
+    for items in three_public_items(table):
+        if "合计" in items and ("公务用车购置及运行费" in items or "公务接待费" in items):
+            parts = [(n, items.get(n)) for n in ("因公出国(境)费", "公务接待费", "公务用车购置及运行费")]
+            _sum_check(checker, "table.three-public-parts", table, "三公经费合计", items["合计"], parts, span)
+        if "公务用车购置及运行费" in items and ("公务用车购置费" in items or "公务用车运行费" in items):
+            parts = [(n, items.get(n)) for n in ("公务用车购置费", "公务用车运行费")]
+            _sum_check(
+                checker,
+                "table.three-public-parts",
+                table,
+                "公务用车购置及运行费",
+                items["公务用车购置及运行费"],
+                parts,
+                span,
+            )
+
+
+def project_leaves(table: BudgetTable) -> list[BudgetRow]:
+    """The projects of a project list: rows that are not a department/unit subtotal or the 合计 line."""
+    return [r for r in table.rows if not UNIT_ROW.search(r.label)]
+
+
+def _project_list(table: BudgetTable, checker: Checker) -> None:
+    col = _first(table, "合计", "小计") or (table.columns[0] if table.columns else None)
+    if col is None:
+        return
+    rows = list(table.rows)
+    for i, row in enumerate(rows):
+        if not UNIT_ROW.search(row.label):
+            continue
+        members: list[BudgetRow] = []
+        for other in rows[i + 1 :]:
+            if UNIT_ROW.search(other.label):
+                if i == 0:
+                    continue  # the department line covers its units' projects
+                break
+            members.append(other)
+        if not members:
+            continue
+        parts = [(m.label[:20], m.amount(col)) for m in members]
+        _sum_check(checker, "table.project-list-total", table, row.label, row.amount(col), parts, (row.start, row.end))
