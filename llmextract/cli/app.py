@@ -5,9 +5,11 @@ from __future__ import annotations
 import typer
 
 from llmextract import __version__
+from llmextract.cli.export import export_command
 from llmextract.cli.extract import extract_command
 from llmextract.cli.parse import parse_command
 from llmextract.cli.rules import rules_command
+from llmextract.cli.run import run_command
 from llmextract.cli.schema import schema_command
 from llmextract.cli.verify import verify_command
 
@@ -45,6 +47,8 @@ app.command("verify", help=verify_command.__doc__)(verify_command)
 app.command("rules", help=rules_command.__doc__)(rules_command)
 app.command("extract", help=extract_command.__doc__)(extract_command)
 app.command("schema", help=schema_command.__doc__)(schema_command)
+app.command("run", help=run_command.__doc__)(run_command)
+app.command("export", help=export_command.__doc__)(export_command)
 
 
 def main() -> None:

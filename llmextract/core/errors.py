@@ -22,6 +22,10 @@ class LLMExtractError(Exception):
         # Errors raised in worker processes must survive pickling with their keyword-only fields.
         return (_rebuild, (type(self), self.message, self.hint, self.path))
 
+    def describe(self) -> str:
+        """The message and hint without the path, for lists that already name the file."""
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""

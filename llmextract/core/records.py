@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from llmextract.core.alignment import AlignmentStatus
 from llmextract.core.findings import Finding
 from llmextract.core.locations import Location
 from llmextract.core.numbers import Comparator
@@ -75,10 +76,40 @@ class Indicator(BaseModel):
     actual_raw: str | None = Field(
         default=None, title="实际完成值", description="self-evaluation tables only: the achieved value as printed"
     )
+    weight: Decimal | None = Field(
+        default=None, title="分值", description="self-evaluation tables only: the points the indicator is worth"
+    )
+    score: Decimal | None = Field(
+        default=None, title="得分", description="self-evaluation tables only: the points it was given"
+    )
     location: Location | None = Field(default=None, title="位置")
 
 
 RecordKind = Literal["project", "department", "evaluation"]
+NumberStatus = Literal["verified", "contradicted", "not_checkable"]
+
+
+class NumberCheck(BaseModel):
+    """What the verifier concluded about one number of the record."""
+
+    model_config = ConfigDict(title="数字核查 NumberCheck")
+
+    status: NumberStatus = Field(
+        title="核查状态",
+        description="verified: a relation with other printed figures holds; contradicted: one fails; "
+        "not_checkable: nothing in the document restates or constrains it",
+    )
+    rules: list[str] = Field(default_factory=list, title="规则", description="ids of the rules that looked at it")
+    note: str = Field(default="", title="说明", description="the arithmetic, or why it could not be checked")
+
+
+class FieldGrounding(BaseModel):
+    """How a text field was found in the record's block of the document."""
+
+    model_config = ConfigDict(title="字段溯源 FieldGrounding")
+
+    status: AlignmentStatus = Field(title="对齐状态", description="exact / normalised / fuzzy / not_found")
+    score: float = Field(ge=0, le=1, title="匹配度", description="1 for exact and normalised matches")
 
 
 class ProjectRecord(BaseModel):
@@ -114,3 +145,13 @@ class ProjectRecord(BaseModel):
         default_factory=dict, title="字段位置", description="field path (e.g. funding.annual_total) to its source"
     )
     findings: list[Finding] = Field(default_factory=list, title="核查发现")
+    field_grounding: dict[str, FieldGrounding] = Field(
+        default_factory=dict,
+        title="字段溯源",
+        description="text field path (e.g. overview, indicators[3].name) to how it was found in the block",
+    )
+    number_checks: dict[str, NumberCheck] = Field(
+        default_factory=dict,
+        title="数字核查",
+        description="number path (e.g. funding.annual_total, indicators[3].value) to its verification status",
+    )

@@ -7,5 +7,13 @@ from llmextract.score.confidence import (
     needs_review,
     record_confidence,
 )
+from llmextract.score.evidence import record_evidence
 
-__all__ = ["DEFAULT_THRESHOLD", "FieldEvidence", "field_confidence", "needs_review", "record_confidence"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "FieldEvidence",
+    "field_confidence",
+    "needs_review",
+    "record_confidence",
+    "record_evidence",
+]

@@ -276,6 +276,11 @@ class RunStore:
             args.append(record_id)
         return [Finding.model_validate_json(r["json"]) for r in self._db.execute(sql + " ORDER BY id", args)]
 
+    def finding_rows(self) -> list[tuple[str, str | None, Finding]]:
+        """Every finding with its document and record id (None for document-level findings)."""
+        rows = self._db.execute("SELECT doc_id, record_id, json FROM findings ORDER BY id")
+        return [(r["doc_id"], r["record_id"], Finding.model_validate_json(r["json"])) for r in rows]
+
     def reviews(self, rid: str | None = None) -> list[ReviewDecision]:
         sql, args = "SELECT * FROM reviews", []
         if rid:

@@ -35,6 +35,18 @@ class VerificationReport:
     def has_errors(self) -> bool:
         return self.count("error") > 0
 
+    def merged(self, other: VerificationReport) -> VerificationReport:
+        """This report and another one on the same document (the record rules' report) as one."""
+        return VerificationReport(
+            self.doc_id,
+            self.source,
+            [*self.findings, *other.findings],
+            self.passed + other.passed,
+            self.failed + other.failed,
+            self.not_checkable + other.not_checkable,
+            self.by_rule + other.by_rule,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "doc_id": self.doc_id,

@@ -47,6 +47,41 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "prose.disclosed-project-tables", "error", "the stated number of disclosed 项目绩效目标表 matches the document"
     ),
+    Rule("grounding.not-found", "warning", "a record's text field or indicator is found in its block of the document"),
+    Rule("record.sources-sum", "error", "a project's funding sources add up to its 年度 (and 实施期) total"),
+    Rule("record.period-ge-annual", "error", "实施期资金总额 ≥ 年度资金总额"),
+    Rule(
+        "record.funding-vs-project-list",
+        "error",
+        "a project's 年度资金总额 equals its line in the 项目支出表 (matched by name, 元 ↔ 万元)",
+    ),
+    Rule(
+        "record.project-list-name",
+        "warning",
+        "the project's name is printed the same in its target table and in the 项目支出表",
+    ),
+    Rule(
+        "record.disclosed-amount",
+        "error",
+        "the stated amount of the disclosed 项目绩效目标 (涉及项目金额) = Σ 年度资金总额 of the project tables",
+    ),
+    Rule(
+        "record.indicator-arithmetic",
+        "warning",
+        "an explicit count × unit cost (26座 × ≤7.5万元/座) agrees with the project's funds",
+    ),
+    Rule("record.dept-table-sum", "error", "the 部门整体支出绩效目标表's 合计 = Σ its sources = 基本支出 + 项目支出"),
+    Rule(
+        "record.dept-vs-prose",
+        "error",
+        "the 部门整体 table's 合计/基本支出/项目支出 equal the figures of the prose and of the 支出表",
+    ),
+    Rule("record.evaluation-balance", "error", "self-evaluation: 预算 − 实际使用 = 结余; 执行率 = 执行数 ÷ 预算数"),
+    Rule(
+        "record.evaluation-scores",
+        "error",
+        "self-evaluation: indicator 分值 and 得分 add up to the printed 总分 (and 得分 ≤ 分值)",
+    ),
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

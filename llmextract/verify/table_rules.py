@@ -23,6 +23,11 @@ def fmt(value: Decimal) -> str:
     return f"{value:,}"
 
 
+def fmt_short(value: Decimal) -> str:
+    """A computed amount without trailing zeros or an exponent: 195.000 -> "195", 7.5E+4 -> "75,000"."""
+    return fmt(Decimal(format(value.normalize(), "f")))
+
+
 def check_tables(doc: Document, tables: list[BudgetTable], checker: Checker) -> None:
     for table in tables:
         if table.empty:

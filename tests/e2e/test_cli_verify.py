@@ -29,8 +29,22 @@ def test_verify_json_summary_and_locations():
 
 
 def test_verify_consistent_document_exits_0():
-    out = run("verify", str(seed("004")))
+    out = run("verify", str(seed("000")))
     assert out.returncode == 0, out.stdout
+    assert "numbers verified" in out.stdout
+
+
+def test_verify_runs_the_record_rules_on_the_extracted_records():
+    # Seed 004's department-wide table prints 政府性基金 630.99 where its tables say 830.99.
+    out = run("verify", "--json", str(seed("004")))
+    assert out.returncode == 1
+    data = json.loads(out.stdout)
+    (error,) = [f for f in data["findings"] if f["severity"] == "error"]
+    assert error["rule_id"] == "record.dept-table-sum"
+    assert error["actual"] == "合计 1,629.62"
+    assert len(data["records"]) == 5
+    for record in data["records"]:
+        assert sum(record["numbers"].values()) == len(record["number_checks"]) > 0
 
 
 def test_verify_bad_input_exits_2(tmp_path):

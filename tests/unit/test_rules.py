@@ -12,7 +12,9 @@ from tests.conftest import seed
 def test_rule_ids_are_unique_and_described():
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))
-    assert all(r.description and r.id.split(".")[0] in {"table", "cross", "prose"} for r in RULES)
+    assert all(
+        r.description and r.id.split(".")[0] in {"table", "cross", "prose", "record", "grounding"} for r in RULES
+    )
 
 
 @pytest.fixture(scope="module")

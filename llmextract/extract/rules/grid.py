@@ -13,17 +13,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from llmextract.core.numbers import try_decimal
 from llmextract.extract.rules.levels import AMBIGUOUS, clean_level, is_definite_value, level_of
 from llmextract.extract.rules.segments import Seg
 
-Role = Literal["label", "l1", "l2", "name", "value", "actual", "score"]
+Role = Literal["label", "l1", "l2", "name", "value", "actual", "weight", "score", "note"]
 _HEADER_ROLES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("l1", re.compile(r"一级指标")),
     ("l2", re.compile(r"二级指标")),
     ("name", re.compile(r"三级指标")),
     ("actual", re.compile(r"实际(完成)?值|完成值")),
     ("value", re.compile(r"指标值|目标值|预期值")),
-    ("score", re.compile(r"分值|权重|得分|偏差|原因|备注")),
+    ("weight", re.compile(r"分值|权重")),
+    ("score", re.compile(r"得分")),
+    ("note", re.compile(r"偏差|原因|备注")),
     ("label", re.compile(r"绩效(目标)?指标")),
 )
 _ROW_LABEL = re.compile(r"^(年度)?绩效(目标)?指标$")
@@ -41,6 +44,9 @@ class Layout:
     def has_actual(self) -> bool:
         return any(role == "actual" for role, _ in self.roles.values())
 
+    def has(self, wanted: Role) -> bool:
+        return any(role == wanted for role, _ in self.roles.values())
+
 
 @dataclass(slots=True)
 class Group:
@@ -52,6 +58,8 @@ class Group:
     name: Seg | None = None
     value: Seg | None = None
     actual: Seg | None = None
+    weight: Seg | None = None  # 分值 and 得分 of self-evaluation tables
+    score: Seg | None = None
 
 
 @dataclass(slots=True)
@@ -109,7 +117,7 @@ def _by_position(cells: list[Seg], layout: Layout) -> list[Group] | None:
             continue
         if role in ("l1", "l2") and level is None:
             return None
-        if role == "score":
+        if role == "note":
             continue
         group = groups.setdefault(index, Group(index=index))
         if role == "l1" and level == 2 and clean_level(cell.text) != AMBIGUOUS:
@@ -153,6 +161,10 @@ def read_tokens(tokens: list[Seg], layout: Layout, carry_l1: str | None, *, wrap
             current.value = tok
         elif layout.has_actual and current.actual is None:
             current.actual = tok
+        elif layout.has("weight") and current.weight is None and try_decimal(tok.text) is not None:
+            current.weight = tok
+        elif layout.has("score") and current.score is None and try_decimal(tok.text) is not None:
+            current.score = tok
         elif n_groups > 1:
             close().name = tok
     close()

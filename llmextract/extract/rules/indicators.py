@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable
 
 from llmextract.core.locations import Location
-from llmextract.core.numbers import parse_indicator_value
+from llmextract.core.numbers import parse_indicator_value, try_decimal
 from llmextract.core.records import Indicator
 from llmextract.extract.rules.grid import Carry, Group, Layout, parse_header, read_row, read_tokens
-from llmextract.extract.rules.levels import clean_level, clean_name, level_of
+from llmextract.extract.rules.levels import clean_level, clean_name, level_of, name_weight
 from llmextract.extract.rules.raw_grid import raw_tokens
 from llmextract.extract.rules.segments import PLAIN, Seg, sub_seg
 
@@ -81,7 +81,7 @@ def _indicators(group: Group, layout: Layout, carry: Carry, locate: Locate) -> l
     column = layout.columns[min(group.index, len(layout.columns) - 1)]
     pairs = _unpack(group.name, group.value)
     return [
-        _indicator(level1, level2, name, value, group.actual if len(pairs) == 1 else None, column, locate)
+        _indicator(level1, level2, name, value, group if len(pairs) == 1 else None, column, locate)
         for name, value in pairs
     ]
 
@@ -111,11 +111,15 @@ def _indicator(
     level2: str | None,
     name: Seg,
     value: Seg | None,
-    actual: Seg | None,
+    whole: Group | None,
     column: str,
     locate: Locate,
 ) -> Indicator:
+    """``whole``: the group when the indicator is all of it (not one part of a packed cell), so its achieved
+    value, 分值 and 得分 are the indicator's own."""
     value_raw = value.text if value is not None else ""
+    actual = whole.actual if whole is not None else None
+    weight = try_decimal(whole.weight.text) if whole is not None and whole.weight is not None else None
     parsed = parse_indicator_value(value_raw)
     end = max(name.end, value.end if value is not None else name.end)
     return Indicator(
@@ -128,5 +132,7 @@ def _indicator(
         unit=parsed.unit,
         column="period" if column == "period" else "annual",
         actual_raw=actual.text if actual is not None else None,
+        weight=weight if weight is not None else name_weight(name.text),
+        score=try_decimal(whole.score.text) if whole is not None and whole.score is not None else None,
         location=locate(min(name.start, value.start if value is not None else name.start), end),
     )

@@ -8,8 +8,9 @@ grid reader decides which from its neighbours.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-from llmextract.core.numbers import parse_indicator_value
+from llmextract.core.numbers import parse_indicator_value, try_decimal
 
 _WEIGHT = re.compile(r"\s*[(（]\s*\d+(\.\d+)?\s*分?\s*[)）]\s*$")
 _NAME_WEIGHT = re.compile(r"\s*[(（]\s*\d+(\.\d+)?\s*分\s*[)）]\s*$")
@@ -27,6 +28,12 @@ _DATE = re.compile(r"^\d{4}年(度|全年)?(\d{1,2}月)?(\d{1,2}日)?(份|底|�
 def clean_level(text: str) -> str:
     """A level word without its printed weight and spaces."""
     return _WEIGHT.sub("", text).replace(" ", "").replace("\u3000", "")
+
+
+def name_weight(text: str) -> Decimal | None:
+    """The weight an evaluation table prints after an indicator name ("补助外贸企业数 (10分)" -> 10)."""
+    m = _NAME_WEIGHT.search(text)
+    return try_decimal(re.sub(r"[^\d.]", "", m.group())) if m else None
 
 
 def clean_name(text: str) -> str:

@@ -1,0 +1,199 @@
+"""``run DIR --out OUT``: every supported file under DIR through the pipeline, resumable, exactly once.
+
+The driver is one asyncio loop. CPU-bound work (parse, rules, verification) goes to the engine (process
+pool or Ray); LLM calls run in the loop, sharing one client, cache and concurrency limit. Each finished
+document is saved in one store transaction, keyed by (file hash, config fingerprint): a run killed at any
+point and started again skips what is saved and redoes only what is not. A failing document is saved as a
+failure with its error; the batch goes on. Exports are regenerated from the store at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llmextract.batch.discover import discover
+from llmextract.batch.engines import Engine
+from llmextract.core.errors import LLMExtractError
+from llmextract.extract.llm.runner import LLMExtractor
+from llmextract.extract.llm.usage import Usage
+from llmextract.pipeline import Config, DocumentResult, Prepared, finish, read_with_llm
+from llmextract.store import RunStore
+from llmextract.store import Usage as StoredUsage
+from llmextract.store.exports import export_run
+
+
+@dataclass
+class DocumentEvent:
+    """What the driver reports after each file (for progress displays)."""
+
+    source: str
+    status: str  # done | skipped | failed
+    records: int = 0
+    needs_review: int = 0
+    errors: int = 0
+    warnings: int = 0
+    usage: Usage = field(default_factory=Usage)
+    error: str | None = None
+
+
+@dataclass
+class BatchSummary:
+    files: int = 0
+    done: int = 0
+    skipped: int = 0
+    failed: int = 0
+    unsupported: int = 0
+    records: int = 0
+    needs_review: int = 0
+    errors: int = 0
+    warnings: int = 0
+    usage: Usage = field(default_factory=Usage)
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    exports: list[Path] = field(default_factory=list)
+
+    def add(self, event: DocumentEvent) -> None:
+        if event.status == "skipped":
+            self.skipped += 1
+            return
+        if event.status == "failed":
+            self.failed += 1
+            self.failures.append((event.source, event.error or ""))
+        else:
+            self.done += 1
+        self.records += event.records
+        self.needs_review += event.needs_review
+        self.errors += event.errors
+        self.warnings += event.warnings
+        self.usage = self.usage + event.usage
+
+
+Listener = Callable[[DocumentEvent], None]
+
+
+def run_batch(
+    root: Path,
+    out: Path,
+    config: Config,
+    engine: Engine,
+    *,
+    on_start: Callable[[int], None] | None = None,
+    on_document: Listener | None = None,
+    csv_too: bool = False,
+) -> BatchSummary:
+    """Process every supported file under ``root`` into the run directory ``out``."""
+    return asyncio.run(_run(root, out, config, engine, on_start, on_document, csv_too))
+
+
+async def _run(
+    root: Path,
+    out: Path,
+    config: Config,
+    engine: Engine,
+    on_start: Callable[[int], None] | None,
+    on_document: Listener | None,
+    csv_too: bool,
+) -> BatchSummary:
+    started = time.perf_counter()
+    files, unsupported = discover(root, exclude=out)
+    summary = BatchSummary(files=len(files), unsupported=len(unsupported))
+    if on_start is not None:
+        on_start(len(files))
+    fingerprint = config.fingerprint()
+    with RunStore(out) as store:
+        store.set_meta(
+            "config",
+            {
+                "fingerprint": fingerprint,
+                "extractor": config.resolved_extractor,
+                "model": config.settings.model,
+                "review_threshold": config.review_threshold,
+            },
+        )
+
+        def report(event: DocumentEvent) -> None:
+            summary.add(event)
+            if on_document is not None:
+                on_document(event)
+
+        llm = None
+        if config.resolved_extractor != "rules":
+            llm = LLMExtractor(config.settings, prompt_version=config.prompt_version)
+        # Bounded in flight: memory stays flat however many documents the directory holds.
+        window = asyncio.Semaphore(2 * engine.workers + (config.settings.concurrency if llm else 0))
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            for path in files:
+                data = path.read_bytes()
+                doc_id = hashlib.sha256(data).hexdigest()
+                if store.is_done(doc_id, fingerprint):
+                    report(DocumentEvent(str(path), "skipped"))
+                    continue
+                await window.acquire()
+                task = asyncio.create_task(_one(path, data, doc_id, config, engine, llm, store, fingerprint, report))
+                tasks.add(task)
+                task.add_done_callback(lambda t: (tasks.discard(t), window.release()))
+            await asyncio.gather(*tasks)
+        finally:
+            if llm is not None:
+                await llm.aclose()
+        summary.exports = export_run(store, out, csv_too=csv_too)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+async def _one(
+    path: Path,
+    data: bytes,
+    doc_id: str,
+    config: Config,
+    engine: Engine,
+    llm: LLMExtractor | None,
+    store: RunStore,
+    fingerprint: str,
+    report: Listener,
+) -> None:
+    try:
+        outcome = await engine.submit(path, config)
+        result = outcome if isinstance(outcome, DocumentResult) else await _complete_with_llm(outcome, llm, config)
+    except LLMExtractError as exc:
+        store.save_failure(doc_id, fingerprint, str(path), exc)
+        report(DocumentEvent(str(path), "failed", error=exc.describe()))
+        return
+    except Exception as exc:  # one broken document must never stop the batch
+        store.save_failure(doc_id, fingerprint, str(path), exc)
+        report(DocumentEvent(str(path), "failed", error=f"internal error ({type(exc).__name__}): {exc}"))
+        return
+    u = result.usage
+    store.save_document(
+        result.doc,
+        fingerprint,
+        [(s.record, s.confidence, s.needs_review) for s in result.records],
+        result.report.findings,
+        StoredUsage(u.requests, u.cached, u.prompt_tokens, u.completion_tokens, u.cost or 0),
+        source_bytes=data,
+    )
+    findings = [f for s in result.records for f in s.record.findings] + result.report.findings
+    report(
+        DocumentEvent(
+            str(path),
+            "done",
+            records=len(result.records),
+            needs_review=sum(s.needs_review for s in result.records),
+            errors=sum(f.severity == "error" for f in findings),
+            warnings=sum(f.severity == "warning" for f in findings),
+            usage=u,
+        )
+    )
+
+
+async def _complete_with_llm(prepared: Prepared, llm: LLMExtractor | None, config: Config) -> DocumentResult:
+    # Workers stop before the LLM stage only when the config reads with an LLM, and then the driver has one.
+    assert llm is not None
+    records, agreements, reasks, usage, failures = await read_with_llm(prepared, llm, config)
+    return finish(prepared, records, config, agreements=agreements, reasks=reasks, usage=usage, failures=failures)

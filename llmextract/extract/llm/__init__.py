@@ -1,0 +1,34 @@
+"""The LLM extractor: one schema-constrained call per project block (openai client + instructor).
+
+Public entry points: :func:`extract_llm` and :func:`extract_hybrid` (``EXTRACTORS`` entries: document and
+settings in, records out); :func:`extract_blocks_llm` (async) and :func:`extract_blocks_llm_sync` for given
+blocks; :class:`LLMExtractor` (one client and cache for many documents); :func:`merge_hybrid` (rules + LLM).
+"""
+
+from llmextract.extract.llm.extractors import DocumentReading, extract_hybrid, extract_llm, read_document
+from llmextract.extract.llm.hybrid import FieldAgreement, HybridResult, merge_hybrid
+from llmextract.extract.llm.runner import (
+    LLMExtractor,
+    LLMResult,
+    document_usage,
+    extract_blocks_llm,
+    extract_blocks_llm_sync,
+)
+from llmextract.extract.llm.usage import Usage, total
+
+__all__ = [
+    "DocumentReading",
+    "FieldAgreement",
+    "HybridResult",
+    "LLMExtractor",
+    "LLMResult",
+    "Usage",
+    "document_usage",
+    "extract_blocks_llm",
+    "extract_blocks_llm_sync",
+    "extract_hybrid",
+    "extract_llm",
+    "merge_hybrid",
+    "read_document",
+    "total",
+]

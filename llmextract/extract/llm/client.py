@@ -1,0 +1,243 @@
+"""One schema-constrained call per block: the openai client, instructor, and the errors they raise made ours.
+
+Three separate loops, each with one job: the :class:`RetryingTransport` resends a request after a transient
+HTTP failure; instructor re-asks the model (at most ``max_reasks`` times) when its reply fails validation; the
+runner above gives up on a block, never on the batch.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import instructor
+import openai
+import pydantic
+from instructor.core import IncompleteOutputException, InstructorRetryException
+
+from llmextract.core.errors import LLMError, LLMValidationError
+from llmextract.extract.llm.grounding import GroundedText
+from llmextract.extract.llm.schema import LLMProject, grounding_in, json_schema
+from llmextract.extract.llm.transport import RetryingTransport, RetryPolicy, counting_requests
+from llmextract.extract.prompts import Prompt
+from llmextract.settings import Settings
+
+
+def _json_object_with_schema(model: type[LLMProject]) -> dict[str, Any]:
+    # llama.cpp, vLLM and others constrain decoding to a schema given this way; instructor's JSON mode sends a
+    # bare json_object, so the schema is added through extra_body (which the openai client merges last).
+    return {"extra_body": {"response_format": {"type": "json_object", "schema": json_schema(model)}}}
+
+
+@dataclass(frozen=True, slots=True)
+class ModeSpec:
+    instructor_mode: instructor.Mode
+    sends: str  # what goes over the wire, for error messages
+    otherwise: str  # the mode to suggest when a server rejects this one
+    extra: Callable[[type[LLMProject]], dict[str, Any]] = field(default=lambda _model: {})
+
+
+MODES: Mapping[str, ModeSpec] = {
+    "tools": ModeSpec(instructor.Mode.TOOLS, "tools + tool_choice", "json"),
+    "json": ModeSpec(
+        instructor.Mode.JSON,
+        'response_format {"type": "json_object", "schema": …}',
+        "md_json",
+        _json_object_with_schema,
+    ),
+    # llama.cpp's server answers this one with HTTP 500; it accepts json_object with a schema (mode json).
+    "json_schema": ModeSpec(instructor.Mode.JSON_SCHEMA, 'response_format {"type": "json_schema", …}', "json"),
+    "md_json": ModeSpec(instructor.Mode.MD_JSON, "a ```json block in the reply text", "tools"),
+}
+# Statuses with which servers reject a request format they do not support.
+_REJECTED_FORMAT = frozenset({400, 422, 500})
+
+_THINK = re.compile(r"<think>.*?(</think>|$)", re.DOTALL)
+
+# Status codes whose cause the user can fix, with what to do; everything else gets a generic hint.
+_STATUS_HINTS: Mapping[int, str] = {
+    401: "check LLMEXTRACT_API_KEY (or OPENAI_API_KEY) for this endpoint",
+    403: "the key is not allowed to use this model; check the account or pick another model",
+    404: "check LLMEXTRACT_BASE_URL (it usually ends in /v1) and LLMEXTRACT_MODEL",
+    429: "the endpoint kept rate-limiting after all retries; lower concurrency or raise max_retries in the config",
+}
+
+
+def strip_reasoning(response: Any) -> None:
+    """Drop ``<think>…</think>`` from every reply before it is parsed (reasoning models emit it in content)."""
+    for choice in getattr(response, "choices", None) or []:
+        message = getattr(choice, "message", None)
+        content = getattr(message, "content", None)
+        if isinstance(content, str) and "<think>" in content:
+            message.content = _THINK.sub("", content).strip()
+
+
+# Replies the model gave for the current block (1 + re-asks), counted by an instructor hook. Per task, like
+# the request counter, because one instructor client serves many blocks at once.
+_REPLIES: ContextVar[list[int] | None] = ContextVar("llmextract_replies", default=None)
+
+
+def _count_reply(_response: Any) -> None:
+    replies = _REPLIES.get()
+    if replies is not None:
+        replies[0] += 1
+
+
+@dataclass(slots=True)
+class Reply:
+    project: LLMProject
+    requests: int
+    prompt_tokens: int
+    completion_tokens: int
+    replies: int = 1  # 1 + the re-asks it took; transport retries are not counted here
+
+
+@dataclass(slots=True)
+class FailedCall:
+    error: LLMError
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class LLMClient:
+    """An AsyncOpenAI client (``max_retries=0``: the transport is the one retry policy) wrapped by instructor."""
+
+    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        self.spec = MODES[settings.mode]
+        policy = RetryPolicy(max_retries=settings.max_retries, backoff_cap=settings.backoff_cap)
+        self.transport = RetryingTransport(policy, inner=transport)
+        limits = httpx.Limits(
+            max_connections=max(settings.concurrency, 10), max_keepalive_connections=settings.concurrency
+        )
+        self._http = httpx.AsyncClient(transport=self.transport, timeout=settings.timeout, limits=limits)
+        self._openai = openai.AsyncOpenAI(
+            base_url=settings.base_url,
+            # A local server needs no key; the openai client insists on one, and this one is never a secret.
+            api_key=settings.api_key or "no-key",
+            max_retries=0,
+            timeout=settings.timeout,
+            http_client=self._http,
+        )
+        self._instructor = instructor.from_openai(self._openai, mode=self.spec.instructor_mode)
+        self._instructor.on("completion:response", strip_reasoning)
+        self._instructor.on("completion:response", _count_reply)
+
+    async def aclose(self) -> None:
+        await self._openai.close()
+
+    def messages(self, prompt: Prompt, block: str) -> list[dict[str, str]]:
+        return [{"role": "system", "content": prompt.system}, {"role": "user", "content": block}]
+
+    async def extract(self, prompt: Prompt, block: str) -> Reply | FailedCall:
+        """Ask for one block; a failure comes back as a :class:`FailedCall` with the tokens it spent."""
+        replies = [0]
+        token = _REPLIES.set(replies)
+        try:
+            with counting_requests() as sent:
+                outcome = await self._extract(prompt, block, sent)
+        finally:
+            _REPLIES.reset(token)
+        if isinstance(outcome, Reply):
+            outcome.replies = max(replies[0], 1)
+        return outcome
+
+    async def _extract(self, prompt: Prompt, block: str, sent: list[int]) -> Reply | FailedCall:
+        try:
+            with grounding_in(GroundedText.of(block)):
+                project, completion = await self._instructor.chat.completions.create_with_completion(
+                    model=self.settings.model,
+                    messages=self.messages(prompt, block),
+                    response_model=LLMProject,
+                    max_retries=self.settings.max_reasks,
+                    max_tokens=self.settings.max_tokens,
+                    temperature=self.settings.temperature,
+                    **self.spec.extra(LLMProject),
+                )
+        except InstructorRetryException as exc:
+            return self._failed(self._retry_error(exc), exc.total_usage, sent)
+        except IncompleteOutputException as exc:
+            error = LLMError(
+                "the reply was cut off at max_tokens before the JSON was complete",
+                hint=f"raise max_tokens (now {self.settings.max_tokens}) in the config file",
+                provider=self.settings.provider,
+                original=exc,
+            )
+            return self._failed(error, getattr(exc.last_completion, "usage", None), sent)
+        except openai.APIError as exc:
+            return self._failed(self._api_error(exc), None, sent)
+        usage = getattr(project, "_total_usage", None) or completion.usage
+        return Reply(
+            project,
+            sent[0],
+            int(getattr(usage, "prompt_tokens", 0) or 0),
+            int(getattr(usage, "completion_tokens", 0) or 0),
+        )
+
+    def _failed(self, error: LLMError, usage: Any, sent: list[int]) -> FailedCall:
+        return FailedCall(
+            error,
+            sent[0],
+            int(getattr(usage, "prompt_tokens", 0) or 0),
+            int(getattr(usage, "completion_tokens", 0) or 0),
+        )
+
+    def _retry_error(self, exc: InstructorRetryException) -> LLMError:
+        cause = exc.__cause__
+        if isinstance(cause, openai.APIError):
+            return self._api_error(cause)
+        last = exc.failed_attempts[-1].exception if exc.failed_attempts else cause
+        return LLMValidationError(
+            f"the model's reply failed validation {exc.n_attempts} time(s); last error: {_describe(last)}",
+            hint="use a stronger model, try another --mode, or raise max_reasks in the config file",
+            provider=self.settings.provider,
+            original=exc,
+        )
+
+    def _api_error(self, exc: openai.APIError) -> LLMError:
+        status = getattr(exc, "status_code", None)
+        if isinstance(exc, openai.APITimeoutError):
+            hint = f"the endpoint did not answer within {self.settings.timeout:g}s; raise timeout in the config file"
+        elif isinstance(exc, openai.APIConnectionError):
+            hint = "check that the server is running and LLMEXTRACT_BASE_URL points to it"
+        elif status in _STATUS_HINTS:
+            hint = _STATUS_HINTS[status]
+        elif status in _REJECTED_FORMAT:
+            hint = (
+                f"this server may not accept mode {self.settings.mode} ({self.spec.sends}); "
+                f"try mode {self.spec.otherwise} (LLMEXTRACT_MODE or mode in the config file)"
+            )
+        else:
+            hint = "the server failed after all retries; check its logs or retry later"
+        what = f"HTTP {status}" if status else type(exc).__name__
+        return LLMError(
+            f"the LLM endpoint failed ({what}): {_first_line(exc)}",
+            hint=hint,
+            provider=self.settings.provider,
+            original=exc,
+        )
+
+
+def _describe(exc: BaseException | None) -> str:
+    """A validation error as "field: message; …" (pydantic's own text spreads over many lines)."""
+    if isinstance(exc, pydantic.ValidationError):
+        parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:3]]
+        more = f" (and {exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
+        return "; ".join(parts) + more
+    return _first_line(exc)
+
+
+def _first_line(exc: BaseException | None) -> str:
+    text = str(exc) if exc is not None else "unknown error"
+    line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return line[:300]
+
+
+def reply_json(project: LLMProject) -> str:
+    return json.dumps(project.model_dump(mode="json"), ensure_ascii=False)

@@ -1,0 +1,90 @@
+"""Grounding: every text field and every indicator of a record found in the record's block of the document.
+
+Each field is aligned with :class:`~llmextract.core.alignment.Aligner` (character level: Chinese has no word
+boundaries). The extractor's own span is tried first — an indicator printed in both the 实施期 and the 年度
+column, or a name repeated in the block, must keep the occurrence it was read from, which a search of the
+whole block would not — then the whole block. A found span becomes the field's location; a field that is
+not found keeps no location of its own and gets a ``grounding.not-found`` warning naming it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llmextract.core.alignment import Aligner, Alignment
+from llmextract.core.document import Document
+from llmextract.core.locations import Location
+from llmextract.core.records import FieldGrounding, ProjectRecord
+from llmextract.verify.ledger import RecordLedger
+
+_TEXT_FIELDS = (
+    "name",
+    "department",
+    "department_code",
+    "implementing_unit",
+    "attribute",
+    "period",
+    "overview",
+    "basis",
+    "necessity",
+    "safeguards",
+    "plan",
+)
+_SHOWN = 40  # characters of a value quoted in a finding
+
+
+@dataclass(frozen=True, slots=True)
+class Grounded:
+    groundings: dict[str, FieldGrounding]
+    locations: dict[str, Location]
+
+
+def text_fields(record: ProjectRecord) -> list[tuple[str, str, Location | None]]:
+    """(path, text, the extractor's location) of every non-empty text field and indicator."""
+    out: list[tuple[str, str, Location | None]] = []
+    locs = record.field_locations
+    for name in _TEXT_FIELDS:
+        out.append((name, getattr(record, name), locs.get(name)))
+    out.append(("goals.period", record.goals.period, locs.get("goals.period")))
+    out.append(("goals.annual", record.goals.annual, locs.get("goals.annual")))
+    for i, citation in enumerate(record.basis_citations):
+        hint = locs.get(f"basis_citations[{i}]")
+        out.append((f"basis_citations[{i}].title", citation.title, hint))
+        out.append((f"basis_citations[{i}].doc_number", citation.doc_number, hint))
+    for i, ind in enumerate(record.indicators):
+        out.append((f"indicators[{i}].name", ind.name, ind.location))
+        out.append((f"indicators[{i}].value_raw", ind.value_raw, ind.location))
+    return [(path, text, hint) for path, text, hint in out if text and text.strip()]
+
+
+def ground(doc: Document, record: ProjectRecord, ledger: RecordLedger) -> Grounded:
+    block = record.location
+    start, end = max(block.start, 0), min(block.end, len(doc.text))
+    aligner = Aligner(doc.text, start, end)
+    groundings: dict[str, FieldGrounding] = {}
+    locations = dict(record.field_locations)
+    for path, text, hint in text_fields(record):
+        found = _align(doc.text, aligner, text, hint, start, end)
+        groundings[path] = FieldGrounding(status=found.status, score=found.score)
+        if found.found and found.start is not None and found.end is not None:
+            locations[path] = doc.location(found.start, found.end)
+            ledger.passed("grounding.not-found", [], "")
+            continue
+        locations.pop(path, None)
+        shown = text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+        ledger.failed(
+            "grounding.not-found",
+            f"{path} “{shown}” is not in the record's block of the document",
+            "the text as printed in the block",
+            shown,
+            [(start, end)],
+        )
+    return Grounded(groundings, locations)
+
+
+def _align(text: str, aligner: Aligner, quote: str, hint: Location | None, start: int, end: int) -> Alignment:
+    if hint is not None and start <= hint.start <= hint.end <= end:
+        local = Aligner(text, hint.start, hint.end).align(quote)
+        if local.status in ("exact", "normalised"):
+            return local
+    return aligner.align(quote)

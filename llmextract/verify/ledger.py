@@ -1,0 +1,159 @@
+"""Per-record bookkeeping: every check on a record ends passed, failed (a finding) or not checkable, and
+every number of the record collects the results of the checks that looked at it.
+
+A number's status is derived, never set: contradicted when any check on it failed, verified when one held
+(and none failed), otherwise not checkable with the reason the rules gave (or the default one). Checks that
+only bound a number (实施期 ≥ 年度) can contradict it but never verify it: a bound is not a restatement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from llmextract.core.document import Document
+from llmextract.core.findings import Finding, Severity
+from llmextract.core.records import NumberCheck, ProjectRecord
+from llmextract.verify.report import Span, VerificationReport
+from llmextract.verify.rules import BY_ID
+
+_NO_RELATION = "no other figure in the document restates or constrains it"
+_TARGET = "an indicator target: nothing in the document restates it"
+
+
+def record_numbers(record: ProjectRecord) -> dict[str, Decimal]:
+    """Every number of a record by field path (``funding.sources.local``, ``indicators[3].value``)."""
+    out: dict[str, Decimal] = {}
+    funding = record.funding
+    for name in ("period_total", "annual_total"):
+        value = getattr(funding, name)
+        if value is not None:
+            out[f"funding.{name}"] = value
+    for group in ("sources", "period_sources"):
+        for name, value in getattr(funding, group):
+            if value is not None:
+                out[f"funding.{group}.{name}"] = value
+    for i, ind in enumerate(record.indicators):
+        for name in ("value", "weight", "score"):
+            value = getattr(ind, name)
+            if value is not None:
+                out[f"indicators[{i}].{name}"] = value
+    return out
+
+
+@dataclass
+class _Result:
+    rules: list[str] = field(default_factory=list)
+    passed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, rule_id: str, note: str) -> None:
+        if rule_id not in self.rules:
+            self.rules.append(rule_id)
+        if note and note not in self.notes:
+            self.notes.append(note)
+
+
+class RecordLedger:
+    """What the record rules report to, for one record; also counts into the document's report."""
+
+    def __init__(self, doc: Document, record: ProjectRecord, report: VerificationReport) -> None:
+        self.doc = doc
+        self.record = record
+        self.report = report
+        self.findings: list[Finding] = []
+        self.numbers = record_numbers(record)
+        self._results: dict[str, _Result] = {}
+
+    def passed(self, rule_id: str, paths: Iterable[str], note: str, *, verifies: bool = True) -> None:
+        self.report.passed += 1
+        self.report.by_rule[rule_id] += 1
+        for path in paths:
+            result = self._result(path)
+            result.add(rule_id, note)
+            if verifies:
+                result.passed.append(rule_id)
+
+    def failed(
+        self,
+        rule_id: str,
+        message: str,
+        expected: str,
+        actual: str,
+        spans: list[Span],
+        paths: Iterable[str] = (),
+    ) -> None:
+        self.report.failed += 1
+        self.report.by_rule[rule_id] += 1
+        severity = BY_ID[rule_id].severity
+        for path in paths:
+            result = self._result(path)
+            result.add(rule_id, f"{expected} ≠ {actual}")
+            result.failed.append(rule_id)
+        self._add(rule_id, severity, message, expected, actual, spans)
+
+    def unchecked(self, rule_id: str, message: str, spans: list[Span], paths: Iterable[str] = ()) -> None:
+        """A check that could not be made: an info finding, and the reason noted on the numbers."""
+        self.report.not_checkable += 1
+        self.report.by_rule[rule_id] += 1
+        self.note(rule_id, paths, message)
+        self._add(rule_id, "info", message, None, None, spans)
+
+    def confirm(self, rule_id: str, paths: Iterable[str]) -> None:
+        """Numbers a check counted elsewhere (a document-level relation over several records) verified."""
+        for path in paths:
+            result = self._result(path)
+            result.add(rule_id, "")
+            result.passed.append(rule_id)
+
+    def contradict(self, rule_id: str, paths: Iterable[str], note: str) -> None:
+        """Numbers a failure already reported (the same arithmetic in the other column) contradicted too."""
+        for path in paths:
+            result = self._result(path)
+            result.add(rule_id, note)
+            result.failed.append(rule_id)
+
+    def note(self, rule_id: str, paths: Iterable[str], note: str) -> None:
+        """Why a rule did not check the numbers (no finding: nothing a reader needs to act on)."""
+        for path in paths:
+            self._result(path).add(rule_id, note)
+
+    def number_checks(self) -> dict[str, NumberCheck]:
+        out: dict[str, NumberCheck] = {}
+        for path in self.numbers:
+            result = self._results.get(path, _Result())
+            if result.failed:
+                status = "contradicted"
+            elif result.passed:
+                status = "verified"
+            else:
+                status = "not_checkable"
+            note = "; ".join(result.notes) or (_TARGET if path.startswith("indicators[") else _NO_RELATION)
+            out[path] = NumberCheck(status=status, rules=list(result.rules), note=note)
+        return out
+
+    def _result(self, path: str) -> _Result:
+        return self._results.setdefault(path, _Result())
+
+    def _add(
+        self,
+        rule_id: str,
+        severity: Severity,
+        message: str,
+        expected: str | None,
+        actual: str | None,
+        spans: list[Span],
+    ) -> None:
+        finding = Finding(
+            rule_id=rule_id,
+            severity=severity,
+            message=message,
+            expected=expected,
+            actual=actual,
+            locations=[self.doc.location(s, e) for s, e in spans],
+            record=self.record.name,
+        )
+        self.findings.append(finding)
+        self.report.findings.append(finding)

@@ -1,0 +1,165 @@
+"""`llmextract run`: exports, junk files, resume after kill -9, identical results, the Ray engine."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from pypdf import PdfWriter
+
+from tests.conftest import SCAN_PDF, pdf, seed
+
+EXPORTS = ("records.jsonl", "findings.jsonl", "errors.jsonl")
+TABLES = ("projects.parquet", "indicators.parquet", "findings.parquet")
+
+
+def llmextract(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLMEXTRACT_", "OPENAI_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "llmextract", *args], capture_output=True, text=True, timeout=600, env=env, **kwargs
+    )
+
+
+def _blank_pdf(pages: int, password: str | None = None) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if password:
+        writer.encrypt(user_password=password, algorithm="AES-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _exports(out: Path) -> dict[str, object]:
+    data: dict[str, object] = {name: (out / name).read_text(encoding="utf-8") for name in EXPORTS}
+    for name in TABLES:
+        data[name] = pq.read_table(out / name).to_pylist()
+    return data
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("in")
+    for prefix in ("001", "002", "004"):
+        shutil.copy(seed(prefix), root)
+    sub = root / "pdfs"
+    sub.mkdir()
+    shutil.copy(pdf("普陀"), sub)
+    shutil.copy(pdf("国家信访局2026"), sub)
+    return root
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(corpus, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out-whole")
+    result = llmextract("run", str(corpus), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_exports_are_written(uninterrupted):
+    records = [json.loads(line) for line in (uninterrupted / "records.jsonl").read_text().splitlines()]
+    names = {r["name"] for r in records}
+    assert {"遗属补助", "信息化运行维护"} <= names
+    assert any(n.startswith("成品油流通智慧监管平台") for n in names)
+    assert all(r["confidence"] is not None and r["record_id"] for r in records)
+    projects = pq.read_table(uninterrupted / "projects.parquet").to_pylist()
+    assert len(projects) == len(records)
+    yishu = next(p for p in projects if p["name"] == "遗属补助")
+    assert str(yishu["annual_total"]) == "60100.000000" and yishu["funding_unit"] == "元"
+    indicators = pq.read_table(uninterrupted / "indicators.parquet").to_pylist()
+    assert any(i["name"] == "生活补助人均发放金额" and i["comparator"] == "<" for i in indicators)
+    assert (uninterrupted / "errors.jsonl").read_text() == ""
+
+
+def test_rerun_skips_everything_and_changes_nothing(corpus, uninterrupted):
+    before = _exports(uninterrupted)
+    result = llmextract("run", str(corpus), "--out", str(uninterrupted))
+    assert result.returncode == 0
+    assert "0 processed, 5 already done" in result.stdout
+    assert _exports(uninterrupted) == before
+
+
+def test_killed_and_resumed_run_equals_an_uninterrupted_one(corpus, uninterrupted, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llmextract", "run", str(corpus), "--out", str(out), "--workers", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            db = out / "run.sqlite"
+            if db.exists():
+                with sqlite3.connect(db) as conn:
+                    try:
+                        if conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] >= 1:
+                            break
+                    except sqlite3.OperationalError:
+                        pass
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)  # the driver and its workers, mid-run
+    finally:
+        proc.wait(timeout=30)
+    with sqlite3.connect(out / "run.sqlite") as conn:
+        saved = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    assert 1 <= saved < 5, "the kill should land mid-run"
+    result = llmextract("run", str(corpus), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"{saved} already done" in result.stdout
+    assert _exports(out) == _exports(uninterrupted)
+
+
+def test_junk_files_fail_one_by_one_and_the_rest_succeeds(tmp_path):
+    root = tmp_path / "junk"
+    root.mkdir()
+    (root / "empty.pdf").write_bytes(b"")
+    (root / "random.pdf").write_bytes(os.urandom(3000))
+    (root / "saved-page.pdf").write_text("<!DOCTYPE html><html><body>预算</body></html>", encoding="utf-8")
+    (root / "locked.pdf").write_bytes(_blank_pdf(1, password="pw"))
+    (root / "zero-pages.pdf").write_bytes(_blank_pdf(0))
+    shutil.copy(SCAN_PDF, root / "scan.pdf")
+    (root / "gbk.txt").write_bytes(seed("001").read_text(encoding="utf-8").encode("gb18030"))
+    (root / "notes.docx").write_bytes(b"PK\x03\x04")
+    out = tmp_path / "out"
+    result = llmextract("run", str(root), "--out", str(out))
+    assert result.returncode == 1  # some documents failed
+    errors = {Path(e["source"]).name: e["error_type"] for e in map(json.loads, (out / "errors.jsonl").open())}
+    assert errors == {
+        "empty.pdf": "EmptyFileError",
+        "random.pdf": "NotAPDFError",
+        "saved-page.pdf": "NotAPDFError",
+        "locked.pdf": "EncryptedPDFError",
+        "zero-pages.pdf": "EmptyFileError",
+        "scan.pdf": "NoTextLayerError",
+    }
+    records = [json.loads(line) for line in (out / "records.jsonl").open()]
+    assert len(records) == 6 and records[0]["name"] == "遗属补助"
+    assert "1 unsupported skipped" in result.stdout
+
+
+def test_not_a_directory(tmp_path):
+    result = llmextract("run", str(seed("001")), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2 and "not a directory" in result.stderr
+
+
+@pytest.mark.slow
+def test_ray_engine_gives_the_same_outputs(corpus, uninterrupted, tmp_path):
+    pytest.importorskip("ray")
+    out = tmp_path / "out-ray"
+    result = llmextract("run", str(corpus), "--out", str(out), "--engine", "ray", "--workers", "2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert _exports(out) == _exports(uninterrupted)
