@@ -24,13 +24,13 @@ from llmextract import __version__
 from llmextract.core.document import Document
 from llmextract.core.errors import ConfigError
 from llmextract.core.records import ProjectRecord
-from llmextract.extract.llm.hybrid import FieldAgreement, merge_hybrid
-from llmextract.extract.llm.runner import LLMExtractor, LLMResult
-from llmextract.extract.llm.usage import Usage, total
+from llmextract.extract.llm.extractors import read_with
+from llmextract.extract.llm.hybrid import FieldAgreement
+from llmextract.extract.llm.runner import LLMExtractor
+from llmextract.extract.llm.usage import Usage
 from llmextract.extract.prompts import DEFAULT_PROMPT
 from llmextract.extract.rules import extract_rules
 from llmextract.ingest import load_document
-from llmextract.layout.project_blocks import find_project_blocks
 from llmextract.score import DEFAULT_THRESHOLD, needs_review
 from llmextract.score.confidence import FieldEvidence, record_confidence
 from llmextract.score.evidence import record_evidence
@@ -117,29 +117,11 @@ async def read_with_llm(
     prepared: Prepared, llm: LLMExtractor, config: Config
 ) -> tuple[list[ProjectRecord], dict[int, list[FieldAgreement]], dict[int, int], Usage, list[str]]:
     """The records of the LLM or hybrid reading, with agreements, re-asks and failures per block start."""
-    doc = prepared.doc
-    blocks = find_project_blocks(doc)
-    results: list[LLMResult] = await llm.extract(doc, blocks)
-    by_start = {r.location.start: r for r in prepared.rules_records}
-    records: list[ProjectRecord] = []
-    agreements: dict[int, list[FieldAgreement]] = {}
-    reasks: dict[int, int] = {}
-    failures: list[str] = []
-    for block, result in zip(blocks, results, strict=True):
-        rules = by_start.get(block.start)
-        reasks[block.start] = max(0, result.attempts - 1)
-        if result.record is None:
-            failures.append(f"block at {block.start}: {result.error}")
-            if rules is not None:
-                records.append(rules)  # the deterministic reading still stands; confidence shows it is alone
-            continue
-        if config.resolved_extractor == "hybrid" and rules is not None:
-            merged = merge_hybrid(rules, result.record, model=llm.settings.model or "")
-            agreements[block.start] = list(merged.fields)
-            records.append(merged.record)
-        else:
-            records.append(result.record)
-    return records, agreements, reasks, total(r.usage for r in results), failures
+    reading = await read_with(llm, prepared.doc, hybrid=config.resolved_extractor == "hybrid")
+    agreements = {b.record.location.start: list(b.agreements) for b in reading.blocks}
+    reasks = {b.record.location.start: max(0, b.result.attempts - 1) for b in reading.blocks}
+    failures = [f"block at {r.block.start}: {r.error}" for r in reading.failed]
+    return reading.records, agreements, reasks, reading.usage, failures
 
 
 def finish(

@@ -8,6 +8,7 @@ from llmextract import __version__
 from llmextract.cli.export import export_command
 from llmextract.cli.extract import extract_command
 from llmextract.cli.parse import parse_command
+from llmextract.cli.review import review_command
 from llmextract.cli.rules import rules_command
 from llmextract.cli.run import run_command
 from llmextract.cli.schema import schema_command
@@ -49,6 +50,7 @@ app.command("extract", help=extract_command.__doc__)(extract_command)
 app.command("schema", help=schema_command.__doc__)(schema_command)
 app.command("run", help=run_command.__doc__)(run_command)
 app.command("export", help=export_command.__doc__)(export_command)
+app.command("review", help=review_command.__doc__)(review_command)
 
 
 def main() -> None:

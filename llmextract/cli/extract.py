@@ -1,4 +1,4 @@
-"""``llmextract extract FILE``: the project records of one document."""
+"""``llmextract extract FILE``: the verified, scored project records of one document."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ import typer
 from rich.table import Table
 
 from llmextract.cli.output import console, err_console, print_json, user_errors
-from llmextract.core.records import ProjectRecord
-from llmextract.extract import default_extractor, extract_records
-from llmextract.ingest import load_document
-from llmextract.settings import resolve_settings
+from llmextract.pipeline import Config, DocumentResult, process
+from llmextract.score import DEFAULT_THRESHOLD
+from llmextract.settings import MODES, resolve_settings
+from llmextract.store import RunStore
+from llmextract.store import Usage as StoredUsage
+from llmextract.store.exports import export_run
 
 
 class ExtractorChoice(StrEnum):
+    auto = "auto"
     rules = "rules"
     llm = "llm"
     hybrid = "hybrid"
@@ -23,55 +26,102 @@ class ExtractorChoice(StrEnum):
 
 def extract_command(
     file: Path = typer.Argument(..., help="A disclosure: .pdf (with a text layer), .txt or .md export."),
-    extractor: ExtractorChoice | None = typer.Option(
-        None,
+    extractor: ExtractorChoice = typer.Option(
+        ExtractorChoice.auto,
         "--extractor",
-        help="rules (deterministic), llm, or hybrid (both, compared). Default: hybrid when an LLM endpoint "
-        "is configured, else rules.",
+        help="rules (deterministic), llm, or hybrid (both, compared). auto: hybrid when an LLM endpoint is "
+        "configured, else rules.",
     ),
-    out: Path | None = typer.Option(None, "--out", help="Write the records to DIR/<file stem>.records.jsonl."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Save as a run in DIR (run.sqlite, exports) for `llmextract review DIR`."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the records as a JSON array."),
+    config_file: Path | None = typer.Option(None, "--config", help="TOML file with LLM settings and prices."),
+    model: str | None = typer.Option(None, "--model", help="LLM model (overrides LLMEXTRACT_MODEL)."),
+    mode: str | None = typer.Option(None, "--mode", help=f"instructor mode: {' | '.join(MODES)}."),
+    threshold: float = typer.Option(
+        DEFAULT_THRESHOLD, "--review-threshold", min=0, max=1, help="Records below this confidence need review."
+    ),
 ) -> None:
-    """Extract a typed record from every project target table (and department-wide / self-evaluation table)."""
+    """Extract, ground, verify and score a record for every project target table (and department-wide and
+    self-evaluation table) of one document.
+
+    Exit code 0 when records were produced, 1 when an LLM block failed (its rules reading is kept), 2 on bad
+    input or settings.
+    """
     with user_errors():
-        settings = resolve_settings()
-        name = extractor.value if extractor is not None else default_extractor(settings)
-        if extractor is None and not settings.configured:
+        settings = resolve_settings(config_file, model=model, mode=mode)
+        config = Config(extractor=extractor.value, settings=settings, review_threshold=threshold)
+        if extractor is ExtractorChoice.auto and config.resolved_extractor == "rules":
             err_console.print(
                 "no LLM endpoint configured (LLMEXTRACT_BASE_URL, LLMEXTRACT_MODEL): using the rules extractor",
                 soft_wrap=True,
             )
-        doc = load_document(file)
-        records = extract_records(doc, name, settings)
+        result = process(file, config)
         if out is not None:
-            _write_jsonl(out, file, records)
+            _save_run(out, file, result, config)
     if as_json:
-        print_json([r.model_dump(mode="json") for r in records])
-        return
-    _print_summary(doc.source, name, records)
+        print_json([s.record.model_dump(mode="json") | {"needs_review": s.needs_review} for s in result.records])
+    else:
+        _print_summary(result, config)
+    if result.llm_failures:
+        raise typer.Exit(1)
 
 
-def _write_jsonl(out: Path, file: Path, records: list[ProjectRecord]) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{file.stem}.records.jsonl"
-    path.write_text("".join(r.model_dump_json() + "\n" for r in records), encoding="utf-8")
-    err_console.print(f"wrote {len(records)} records to {path}")
+def _save_run(out: Path, file: Path, result: DocumentResult, config: Config) -> None:
+    u = result.usage
+    with RunStore(out) as store:
+        store.set_meta("config", {"fingerprint": config.fingerprint(), "extractor": config.resolved_extractor})
+        store.save_document(
+            result.doc,
+            config.fingerprint(),
+            [(s.record, s.confidence, s.needs_review) for s in result.records],
+            result.report.findings,
+            StoredUsage(u.requests, u.cached, u.prompt_tokens, u.completion_tokens, u.cost or 0),
+            source_bytes=file.read_bytes(),
+        )
+        export_run(store, out)
+    err_console.print(f"saved the run in {out}/ (review it with `llmextract review {out}`)", soft_wrap=True)
 
 
-def _print_summary(source: str, extractor: str, records: list[ProjectRecord]) -> None:
-    console.print(f"[bold]{source}[/]  extractor {extractor}  records {len(records)}")
+def _print_summary(result: DocumentResult, config: Config) -> None:
+    records = result.records
+    console.print(f"[bold]{result.doc.source}[/]  extractor {config.resolved_extractor}  records {len(records)}")
     if not records:
         console.print("no project target tables found")
         return
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("page", justify="right")
-    table.add_column("kind")
-    table.add_column("name")
-    table.add_column("年度资金", justify="right")
-    table.add_column("indicators", justify="right")
-    for r in records:
+    for name in ("page", "kind", "name", "年度资金", "indicators", "numbers ✓/✗/?", "confidence", ""):
+        table.add_column(name, justify="left" if name in ("kind", "name", "") else "right")
+    for s in records:
+        r = s.record
         funds = r.funding.annual_total
         amount = f"{funds} {r.funding.unit or ''}".strip() if funds is not None else "—"
-        name = r.name if len(r.name) <= 40 else r.name[:39] + "…"
-        table.add_row(str(r.location.page), r.kind, name, amount, str(len(r.indicators)))
+        statuses = [c.status for c in r.number_checks.values()]
+        numbers = f"{statuses.count('verified')}/{statuses.count('contradicted')}/{statuses.count('not_checkable')}"
+        name = r.name if len(r.name) <= 30 else r.name[:29] + "…"
+        flag = "[yellow]review[/]" if s.needs_review else ""
+        table.add_row(str(r.location.page), r.kind, name, amount, str(len(r.indicators)), numbers,
+                      f"{s.confidence:.2f}", flag)  # fmt: skip
     console.print(table)
+    findings = [f for s in records for f in s.record.findings] + result.report.findings
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = sum(f.severity == "warning" for f in findings)
+    for f in errors:
+        console.print(f"[bold red]error[/] {f.rule_id}: {f.message}", soft_wrap=True)
+        if f.expected:
+            console.print(f"      expected {f.expected}; printed {f.actual}", soft_wrap=True)
+    review = sum(s.needs_review for s in records)
+    console.print(
+        f"{len(records)} records, {review} to review (confidence < {config.review_threshold}) · "
+        f"{len(errors)} errors · {warnings} warnings · run `llmextract verify` for every check"
+    )
+    u = result.usage
+    if u.requests or u.cached:
+        cost = "unknown" if u.cost is None else f"{u.cost:.4f}"
+        console.print(
+            f"LLM: {u.requests} requests ({u.cached} cached), {u.prompt_tokens:,} prompt + "
+            f"{u.completion_tokens:,} completion tokens, cost {cost}"
+        )
+    for failure in result.llm_failures:
+        console.print(f"[yellow]LLM failed[/] {failure}", soft_wrap=True)

@@ -13,7 +13,8 @@ from rich.console import Console
 
 from llmextract.core.errors import LLMExtractError
 
-console = Console(highlight=False, soft_wrap=True)
+# Piped output (logs, files, tests) gets wide lines instead of rich's 80-column default.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, highlight=False)
 
 

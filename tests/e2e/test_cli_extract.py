@@ -36,9 +36,25 @@ def test_extract_summary_and_out_dir(tmp_path):
     out = run("extract", str(seed("004")), "--extractor", "rules", "--out", str(tmp_path))
     assert out.returncode == 0, out.stderr
     assert "records 5" in out.stdout and "2026年商务工作经费" in out.stdout
-    (written,) = tmp_path.glob("*.records.jsonl")
-    lines = written.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 5 and json.loads(lines[0])["kind"] == "department"
+    # The department-wide table's 合计 1629.62 is not the sum of its parts (1429.62): a real error.
+    assert "error record.dept-table-sum" in out.stdout
+    lines = (tmp_path / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 5 and records[0]["kind"] == "department"
+    assert all(0 <= r["confidence"] <= 1 and r["number_checks"] for r in records)
+    assert (tmp_path / "run.sqlite").is_file() and (tmp_path / "projects.parquet").is_file()
+
+
+def test_extract_json_records_carry_verification_and_confidence():
+    out = run("extract", str(seed("001")), "--json")
+    records = json.loads(out.stdout)
+    food = next(r for r in records if r["name"] == "忻州市食品公司经营")
+    check = food["number_checks"]["funding.annual_total"]
+    assert check["status"] == "verified"
+    assert any(
+        f["rule_id"] == "record.project-list-name" and "忻州市食品公司经费" in f["message"] for f in food["findings"]
+    )
+    assert food["confidence"] < next(r for r in records if r["name"] == "遗属补助")["confidence"]
 
 
 def test_llm_extractor_without_endpoint_is_a_usage_error():

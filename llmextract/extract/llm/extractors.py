@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from llmextract.core.document import Document
 from llmextract.core.findings import Finding
 from llmextract.core.records import ProjectRecord
-from llmextract.extract.llm.hybrid import merge_hybrid
+from llmextract.extract.llm.hybrid import FieldAgreement, merge_hybrid
 from llmextract.extract.llm.runner import LLMExtractor, LLMResult
 from llmextract.extract.llm.usage import Usage, total
 from llmextract.extract.rules import read_block
@@ -26,11 +26,27 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
+class BlockReading:
+    """One block's record, the LLM call behind it, and (hybrid) where the two readings agreed."""
+
+    record: ProjectRecord
+    result: LLMResult
+    agreements: tuple[FieldAgreement, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentReading:
     """The records of one document, with what the LLM calls cost (``usage``) and each block's result."""
 
-    records: list[ProjectRecord]
-    results: list[LLMResult]
+    blocks: list[BlockReading]
+
+    @property
+    def records(self) -> list[ProjectRecord]:
+        return [b.record for b in self.blocks]
+
+    @property
+    def results(self) -> list[LLMResult]:
+        return [b.result for b in self.blocks]
 
     @property
     def usage(self) -> Usage:
@@ -41,16 +57,17 @@ class DocumentReading:
         return [r for r in self.results if not r.ok]
 
 
-def read_document(doc: Document, settings: Settings, *, hybrid: bool) -> DocumentReading:
-    """Read every block of ``doc`` with the LLM (and, for ``hybrid``, merge with the rules reading)."""
+async def read_with(llm: LLMExtractor, doc: Document, *, hybrid: bool) -> DocumentReading:
+    """Read every block of ``doc`` with a shared extractor (one client, cache and concurrency limit for a run)."""
     blocks = find_project_blocks(doc)
-    results = asyncio.run(_read(doc, blocks, settings))
-    model = settings.model or ""
-    records = [
-        _hybrid_record(doc, block, result, model) if hybrid else _llm_record(doc, block, result)
-        for block, result in zip(blocks, results, strict=True)
-    ]
-    reading = DocumentReading(records, results)
+    results = await llm.extract(doc, blocks)
+    model = llm.settings.model or ""
+    reading = DocumentReading(
+        [
+            _hybrid_reading(doc, block, result, model) if hybrid else _llm_reading(doc, block, result)
+            for block, result in zip(blocks, results, strict=True)
+        ]
+    )
     usage = reading.usage
     log.info(
         "LLM usage for %s: %d requests, %d prompt + %d completion tokens, cost %s, %d cached, %d failed",
@@ -65,6 +82,11 @@ def read_document(doc: Document, settings: Settings, *, hybrid: bool) -> Documen
     return reading
 
 
+def read_document(doc: Document, settings: Settings, *, hybrid: bool) -> DocumentReading:
+    """Read every block of ``doc`` with the LLM (and, for ``hybrid``, merge with the rules reading)."""
+    return asyncio.run(_read(doc, settings, hybrid))
+
+
 def extract_llm(doc: Document, settings: Settings) -> list[ProjectRecord]:
     """One record per block as the LLM reads it (the rules reading, flagged, where the LLM failed)."""
     return read_document(doc, settings, hybrid=False).records
@@ -75,22 +97,23 @@ def extract_hybrid(doc: Document, settings: Settings) -> list[ProjectRecord]:
     return read_document(doc, settings, hybrid=True).records
 
 
-def _hybrid_record(doc: Document, block: ProjectBlock, result: LLMResult, model: str) -> ProjectRecord:
+def _hybrid_reading(doc: Document, block: ProjectBlock, result: LLMResult, model: str) -> BlockReading:
     rules = read_block(doc, block)
     if result.record is None:
-        return _with_failure(rules, result)
-    return merge_hybrid(rules, _with_kind(result.record, block), model=model).record
+        return BlockReading(_with_failure(rules, result), result)
+    merged = merge_hybrid(rules, _with_kind(result.record, block), model=model)
+    return BlockReading(merged.record, result, merged.fields)
 
 
-async def _read(doc: Document, blocks: list[ProjectBlock], settings: Settings) -> list[LLMResult]:
+async def _read(doc: Document, settings: Settings, hybrid: bool) -> DocumentReading:
     async with LLMExtractor(settings) as llm:
-        return await llm.extract(doc, blocks)
+        return await read_with(llm, doc, hybrid=hybrid)
 
 
-def _llm_record(doc: Document, block: ProjectBlock, result: LLMResult) -> ProjectRecord:
+def _llm_reading(doc: Document, block: ProjectBlock, result: LLMResult) -> BlockReading:
     if result.record is None:
-        return _with_failure(read_block(doc, block), result)
-    return _with_kind(result.record, block)
+        return BlockReading(_with_failure(read_block(doc, block), result), result)
+    return BlockReading(_with_kind(result.record, block), result)
 
 
 def _with_kind(record: ProjectRecord, block: ProjectBlock) -> ProjectRecord:

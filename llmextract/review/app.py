@@ -1,0 +1,250 @@
+"""The review web app: the queue, the record page, page images, decisions, reviewer name and gold export.
+
+Handlers are ``async`` and call the store directly, so every SQLite access happens on the event-loop thread,
+one at a time; only page rendering (slow, and guarded by its own lock) goes to the thread pool. A decision
+re-verifies the record on the event loop too, so decisions never interleave; the first one on a document
+waits while its source is parsed (seconds for a PDF); later ones use the parsed copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from llmextract.review import security
+from llmextract.review.decisions import RECORD, decide
+from llmextract.review.fields import EditRefused
+from llmextract.review.gold import gold_jsonl
+from llmextract.review.pages import PageRenderer
+from llmextract.review.reverify import Reverify, reverify_with_threshold
+from llmextract.review.views import Filters, queue, record_view, rule_ids, source_names
+from llmextract.store import RunStore, RunStoreError
+
+_DOC_ID = re.compile(r"^[0-9a-f]{64}$")
+_RECORD_ID = re.compile(r"^[0-9a-f]{16}:\d{1,10}$")
+_ACTIONS = frozenset({"accept", "edit", "reject"})
+_SEVERITIES = ("error", "warning", "info")
+_STATUS_LABELS = {"pending": "待审", "accepted": "已接受", "edited": "已修改", "rejected": "已拒绝"}
+_STATUSES = tuple(_STATUS_LABELS)
+_MAX_VALUE = 20_000  # characters; the longest prose field of the corpus is a few thousand
+_MAX_BODY = 256 * 1024
+
+
+@dataclass(slots=True)
+class _State:
+    """What the handlers share; the reviewer name is the one thing the UI changes."""
+
+    store: RunStore
+    reviewer: str
+    reverify: Reverify
+    token: str
+    pages: PageRenderer
+    templates: jinja2.Environment
+
+
+Handler = Callable[[_State, Request], Awaitable[Response]]
+
+
+def create_app(
+    run_dir: str | Path,
+    *,
+    reviewer: str = "reviewer",
+    reverify: Reverify | None = None,
+    allowed_hosts: frozenset[str] = frozenset(),
+) -> Starlette:
+    """The review app over the run in ``run_dir``; ``reverify`` re-checks a record after each change (default:
+    the pipeline's checks at the pipeline's review threshold, :func:`.reverify.reverify_with_threshold`).
+
+    ``allowed_hosts`` adds host names to the loopback ones (when the server is bound to another address).
+    """
+    templates = jinja2.Environment(
+        loader=jinja2.PackageLoader("llmextract.review", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    templates.globals["status_labels"] = _STATUS_LABELS
+    state = _State(
+        RunStore(run_dir, create=False),
+        reviewer,
+        reverify or reverify_with_threshold(),
+        security.new_token(),
+        PageRenderer(),
+        templates,
+    )
+    static = str(resources.files("llmextract.review").joinpath("static"))
+    routes = [
+        Route("/", _endpoint(state, _queue_page)),
+        Route("/record/{rid}", _endpoint(state, _record_page)),
+        Route("/page/{doc_id}/{page:int}.png", _endpoint(state, _page_image)),
+        Route("/api/records/{rid}/decisions", _endpoint(state, _decision), methods=["POST"]),
+        Route("/reviewer", _endpoint(state, _set_reviewer), methods=["POST"]),
+        Route("/export", _endpoint(state, _export), methods=["POST"]),
+        Mount("/static", StaticFiles(directory=static), name="static"),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        state.store.close()
+
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(security.LocalOnly, allowed_hosts=allowed_hosts)],
+        lifespan=lifespan,
+        max_body_size=_MAX_BODY,
+    )
+    return app
+
+
+def _endpoint(state: _State, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return await handler(state, request)
+
+    return endpoint
+
+
+def _html(state: _State, template: str, **context: Any) -> HTMLResponse:
+    body = state.templates.get_template(template).render(token=state.token, reviewer=state.reviewer, **context)
+    response = HTMLResponse(body)
+    security.set_token_cookie(response, state.token)
+    return response
+
+
+def _not_found() -> Response:
+    return Response("not found", status_code=404, media_type="text/plain")
+
+
+async def _queue_page(state: _State, request: Request) -> Response:
+    q = request.query_params
+    doc = q.get("doc") if _DOC_ID.match(q.get("doc", "")) else None
+    filters = Filters(
+        doc=doc,
+        rule=q.get("rule") or None,
+        severity=q.get("severity") if q.get("severity") in _SEVERITIES else None,
+        status=q.get("status") if q.get("status") in _STATUSES else None,
+    )
+    rows, counts = queue(state.store, filters)
+    return _html(
+        state,
+        "queue.html",
+        rows=rows,
+        counts=counts,
+        total=sum(counts.values()),
+        filters=filters,
+        documents=source_names(state.store),
+        rules=rule_ids(state.store),
+        severities=_SEVERITIES,
+        statuses=_STATUSES,
+    )
+
+
+async def _record_page(state: _State, request: Request) -> Response:
+    rid = request.path_params["rid"]
+    stored = state.store.record(rid) if _RECORD_ID.match(rid) else None
+    if stored is None:
+        return _not_found()
+    pdf = state.store.source_file(stored.doc_id)
+    sizes = await run_in_threadpool(state.pages.sizes, pdf) if pdf is not None and pdf.suffix == ".pdf" else None
+    order = [r.record_id for r in state.store.records()]
+    at = order.index(rid)
+    return _html(
+        state,
+        "record.html",
+        view=record_view(state.store, stored, sizes),
+        has_pages=sizes is not None,
+        prev_id=order[at - 1] if at > 0 else None,
+        next_id=order[at + 1] if at + 1 < len(order) else None,
+        position=at + 1,
+        count=len(order),
+        selected=request.query_params.get("field", ""),
+    )
+
+
+async def _page_image(state: _State, request: Request) -> Response:
+    doc_id, page = request.path_params["doc_id"], request.path_params["page"]
+    pdf = state.store.source_file(doc_id) if _DOC_ID.match(doc_id) else None
+    if pdf is None or pdf.suffix != ".pdf":
+        return _not_found()
+    png = await run_in_threadpool(state.pages.png, pdf, page)
+    if png is None:
+        return _not_found()
+    return Response(png, media_type="image/png")
+
+
+async def _decision(state: _State, request: Request) -> Response:
+    if not security.token_matches(request, state.token, request.headers.get(security.HEADER)):
+        return security.refused()
+    rid = request.path_params["rid"]
+    stored = state.store.record(rid) if _RECORD_ID.match(rid) else None
+    if stored is None:
+        return _not_found()
+    try:
+        body = await request.json()
+    except ValueError:
+        return _error("the request body is not JSON")
+    field, action, value = body.get("field"), body.get("action"), body.get("value")
+    if not isinstance(field, str) or action not in _ACTIONS:
+        return _error("a decision needs a field and an action (accept, edit or reject)")
+    if value is not None and (not isinstance(value, str) or len(value) > _MAX_VALUE):
+        return _error("the value must be text")
+    try:
+        updated = decide(state.store, stored, field, action, value, state.reviewer, state.reverify)
+    except EditRefused as exc:
+        return _error(str(exc))
+    except RunStoreError as exc:
+        # decide() re-verifies before it stores anything, so the record and its decisions are as they were.
+        return _error(exc.describe(), status=409)
+    return JSONResponse(
+        {
+            "ok": True,
+            "field": field if field != RECORD else None,
+            "status": updated.status,
+            "confidence": updated.confidence,
+            "needs_review": updated.needs_review,
+            "findings": [f.model_dump(mode="json") for f in updated.record.findings],
+        }
+    )
+
+
+def _error(message: str, *, status: int = 422) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": message}, status_code=status)
+
+
+async def _set_reviewer(state: _State, request: Request) -> Response:
+    form = await request.form()
+    sent = form.get(security.FORM_FIELD)
+    if not security.token_matches(request, state.token, sent if isinstance(sent, str) else None):
+        return security.refused()
+    name = form.get("reviewer")
+    if isinstance(name, str) and 0 < len(name.strip()) <= 64:
+        state.reviewer = name.strip()
+    back = form.get("next")
+    # Only a path on this server: "//evil.example" would be an open redirect.
+    target = back if isinstance(back, str) and back.startswith("/") and not back.startswith("//") else "/"
+    return RedirectResponse(target, status_code=303)
+
+
+async def _export(state: _State, request: Request) -> Response:
+    form = await request.form()
+    sent = form.get(security.FORM_FIELD)
+    if not security.token_matches(request, state.token, sent if isinstance(sent, str) else None):
+        return security.refused()
+    return Response(
+        gold_jsonl(state.store),
+        media_type="application/x-ndjson; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="gold.jsonl"'},
+    )

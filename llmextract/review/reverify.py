@@ -1,0 +1,99 @@
+"""Re-verifying a record after a review decision: the hook type, and the default that runs the pipeline's checks.
+
+The review app calls one :data:`Reverify` callable after every decision that changes a record. The default
+(:func:`reverify_with_threshold`) re-checks the edited record with the pipeline's own verifier and scorer,
+through :func:`llmextract.pipeline.rescore`: grounding of every field (``grounding.not-found``), the record
+rules (``record.sources-sum``, ``record.period-ge-annual``, ``record.funding-vs-project-list``, …) and the
+documented confidence of :mod:`llmextract.score`, against the pipeline's threshold, so the UI and
+``llmextract run`` agree on which records need review. Findings of rules the verifier does not compute
+(``hybrid.disagreement``) are kept; the LLM reading's per-field evidence (agreement with the rules, re-asks)
+is not re-counted.
+
+The verifier needs the document and its tables: they are parsed from the run's copy of the source
+(``RunStore.source_file``) and kept for the last few documents, because parsing a PDF takes seconds. A run
+without that copy cannot re-verify an edit: :class:`~llmextract.store.RunStoreError`, raised before anything
+is stored.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+from llmextract.core.document import Document
+from llmextract.core.errors import InputError
+from llmextract.core.records import ProjectRecord
+from llmextract.ingest import load_document
+from llmextract.pipeline import rescore
+from llmextract.score import DEFAULT_THRESHOLD
+from llmextract.store import RunStore, RunStoreError
+from llmextract.tables import BudgetTable, parse_tables
+
+Reverify = Callable[[ProjectRecord, RunStore, str], tuple[ProjectRecord, float | None, bool]]
+"""(record, store, doc_id) -> (record with fresh findings, confidence, needs_review).
+
+A replacement must keep the findings of rules it does not compute: ``hybrid.disagreement`` comes from the
+extractor, and the app has already removed those the reviewer settled.
+"""
+
+_NOT_REVERIFIED = "the edit could not be re-verified"
+
+
+class SourceCache:
+    """The parsed documents (and their tables) of the last ``size`` documents re-verified, by document id.
+
+    A document id is the hash of the source's bytes, so one entry serves every run holding that document.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._parsed: OrderedDict[str, tuple[Document, list[BudgetTable]]] = OrderedDict()
+
+    def get(self, store: RunStore, doc_id: str) -> tuple[Document, list[BudgetTable]]:
+        if doc_id in self._parsed:
+            self._parsed.move_to_end(doc_id)
+            return self._parsed[doc_id]
+        doc = _load_source(store, doc_id)
+        self._parsed[doc_id] = doc, parse_tables(doc)
+        if len(self._parsed) > self._size:
+            self._parsed.popitem(last=False)
+        return self._parsed[doc_id]
+
+
+def reverify_with_threshold(threshold: float = DEFAULT_THRESHOLD, *, sources: SourceCache | None = None) -> Reverify:
+    """The pipeline's re-verification, routing records below ``threshold`` to review."""
+    cache = sources if sources is not None else SourceCache()
+
+    def reverify(record: ProjectRecord, store: RunStore, doc_id: str) -> tuple[ProjectRecord, float | None, bool]:
+        doc, tables = cache.get(store, doc_id)
+        scored = rescore(doc, record, tables=tables, threshold=threshold)
+        return scored.record, scored.confidence, scored.needs_review
+
+    return reverify
+
+
+def _load_source(store: RunStore, doc_id: str) -> Document:
+    path = store.source_file(doc_id)
+    if path is None:
+        raise RunStoreError(
+            f"{_NOT_REVERIFIED}: the run holds no copy of the source of document {doc_id[:16]}",
+            hint="nothing was saved; restore the file in the run's sources/ folder, or extract the document "
+            "into a new run with `llmextract run`",
+            path=str(store.dir),
+        )
+    try:
+        doc = load_document(path, page_workers=1)
+    except InputError as exc:
+        raise RunStoreError(
+            f"{_NOT_REVERIFIED}: the run's copy of the source cannot be read: {exc.describe()}",
+            hint="nothing was saved; restore the file from the original",
+            path=str(path),
+        ) from exc
+    if doc.doc_id != doc_id:
+        # Every location in the record is an offset into the document it was read from.
+        raise RunStoreError(
+            f"{_NOT_REVERIFIED}: the run's copy of the source is not the document the record was read from",
+            hint="nothing was saved; restore the file from the original",
+            path=str(path),
+        )
+    return doc

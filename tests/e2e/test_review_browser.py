@@ -1,0 +1,176 @@
+"""The review UI in a real headless Chromium (Debian's ``chromium``, driven by Playwright).
+
+The server runs in a thread on a free 127.0.0.1 port against a run built from the real 国家信访局 budget PDF
+and a text export whose text carries ``<script>``. Locally the tests skip when Chromium is missing; with
+``CI`` set they fail instead, because CI installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.review_support import HOSTILE_NAME, IMG, build_pdf_run
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+DOCS_SCREENSHOT = Path(__file__).parents[2] / "docs" / "review-record-page.png"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+if not Path(CHROMIUM).is_file():
+    reason = "Chromium not installed (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must install it", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+uvicorn = pytest.importorskip("uvicorn")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str], object]]:
+    from llmextract.review.app import create_app
+
+    run = tmp_path_factory.mktemp("review") / "run"
+    store, ids = build_pdf_run(run)
+    store.close()
+    calls: list[str] = []
+
+    from llmextract.review.reverify import reverify_with_threshold
+
+    checks = reverify_with_threshold()
+
+    def reverify(record, store, doc_id):  # the default checks, counted
+        calls.append(record.name)
+        return checks(record, store, doc_id)
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(run, reviewer="测试员", reverify=reverify)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "review server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", ids, calls
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def test_queue_lists_lowest_confidence_first(server, page):
+    base, _, _ = server
+    page.goto(base + "/")
+    names = page.locator("table.queue td.name").all_inner_texts()
+    assert names == ["信息化运行维护", HOSTILE_NAME, "信访综合保障经费"]
+    confidences = [float(t) for t in page.locator("td.conf .num").all_inner_texts()]
+    assert confidences == sorted(confidences)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "queue_page.png"))
+
+
+def test_document_markup_is_shown_as_text_and_never_runs(server, page):
+    base, ids, _ = server
+    page.goto(f"{base}/record/{ids['hostile']}")
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#record-name").inner_text() == HOSTILE_NAME
+    assert IMG in page.locator("#source-text").inner_text()
+    assert page.locator("#source-text img, #record-name script, tr.field img").count() == 0
+    page.goto(f"{base}/")
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_edit_with_the_keyboard_is_saved_and_reverified(server, page):
+    base, ids, calls = server
+    rid = ids["信息化运行维护"]
+    page.goto(f"{base}/record/{rid}")
+    assert page.locator("#confidence").inner_text() == "0.35"
+    assert page.locator("code", has_text="record.sources-sum").count() == 1
+    row = page.locator('tr.field[data-path="funding.annual_total"]')
+    assert row.locator(".readings").inner_text().split() == ["规则", "2134.78", "LLM", "2134.87"]
+    for _ in range(20):  # j until the 年度资金总额 row is the current one
+        if "current" in (row.get_attribute("class") or ""):
+            break
+        page.keyboard.press("j")
+    assert "current" in (row.get_attribute("class") or "")
+    assert page.locator("#bbox").is_visible()
+    assert page.evaluate("document.getElementById('page-image').naturalWidth") > 1000  # page 30, rendered at 2x
+    assert page.locator("#source-text mark.current").inner_text() == "2,134.87"
+    _screenshot(page)
+    page.keyboard.press("e")
+    page.locator(".editor").fill("2,134.8x")
+    page.keyboard.press("Enter")
+    playwright_sync.expect(row.locator(".error")).to_contain_text("not a number")
+    page.locator(".editor").fill("2,134.87")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "重新核查" in page.locator("#flash").inner_text()
+    assert calls == ["信息化运行维护"]
+    # Sources and total agree now; the weakest number is the indicator's, which no rule can check (0.85).
+    assert page.locator("#confidence").inner_text() == "0.85"
+    assert page.locator("code", has_text="record.sources-sum").count() == 0
+    assert page.locator('tr.field[data-path="funding.annual_total"] .value').inner_text() == "2134.87"
+    assert "已修改" in page.locator('tr.field[data-path="funding.annual_total"] .decision').inner_text()
+
+
+def test_accept_a_field_then_the_record(server, page):
+    base, ids, _ = server
+    page.goto(f"{base}/record/{ids['信访综合保障经费']}")
+    with page.expect_navigation():
+        page.keyboard.press("a")  # the first field, 项目名称
+    assert "已接受" in page.locator('tr.field[data-path="name"] .decision').inner_text()
+    assert page.locator("#record-status").get_attribute("data-status") == "pending"
+    with page.expect_navigation():
+        page.keyboard.press("A")
+    assert page.locator("#record-status").get_attribute("data-status") == "accepted"
+    page.goto(base + "/?status=accepted")
+    assert page.locator("table.queue td.name").all_inner_texts() == ["信访综合保障经费"]
+
+
+def _screenshot(page) -> None:
+    """The record page as a reviewer sees it; the README's copy is refreshed only on request (it is committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "record_page.png"
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("LLMEXTRACT_UPDATE_SCREENSHOTS") or not DOCS_SCREENSHOT.exists():
+        DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(shot, DOCS_SCREENSHOT)
