@@ -55,6 +55,8 @@ class Settings:
     max_tokens: int = 4096
     temperature: float = 0.0
     cache_path: Path | None = None
+    requests_per_minute: float | None = None
+    tokens_per_minute: float | None = None
     prices: Mapping[str, Price] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -69,6 +71,10 @@ class Settings:
         for name in ("max_reasks", "max_retries"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be 0 or more, got {getattr(self, name)}")
+        for name in ("requests_per_minute", "tokens_per_minute"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ConfigError(f"{name} must be positive, got {value}", hint="leave it unset for no limit")
         if self.timeout <= 0 or self.backoff_cap < 0:
             raise ConfigError("timeout must be positive and backoff_cap not negative")
 

@@ -39,6 +39,7 @@ class DocumentEvent:
     warnings: int = 0
     usage: Usage = field(default_factory=Usage)
     error: str | None = None
+    llm_failures: int = 0
 
 
 @dataclass
@@ -53,6 +54,7 @@ class BatchSummary:
     errors: int = 0
     warnings: int = 0
     usage: Usage = field(default_factory=Usage)
+    llm_failures: int = 0
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
     exports: list[Path] = field(default_factory=list)
@@ -71,6 +73,7 @@ class BatchSummary:
         self.errors += event.errors
         self.warnings += event.warnings
         self.usage = self.usage + event.usage
+        self.llm_failures += event.llm_failures
 
 
 Listener = Callable[[DocumentEvent], None]
@@ -188,6 +191,7 @@ async def _one(
             errors=sum(f.severity == "error" for f in findings),
             warnings=sum(f.severity == "warning" for f in findings),
             usage=u,
+            llm_failures=len(result.llm_failures),
         )
     )
 

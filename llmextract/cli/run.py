@@ -120,6 +120,7 @@ def _print_summary(s: BatchSummary, out: Path) -> None:
         f"{s.records} records ({s.needs_review} to review) · {s.errors} errors · {s.warnings} warnings · "
         f"LLM calls {s.usage.requests} (cached {s.usage.cached}) · tokens {s.usage.total_tokens:,}"
         + (f" · cost {s.usage.cost:.4f}" if s.usage.cost else "")
+        + (f" · {s.llm_failures} LLM blocks failed (their rules reading is kept)" if s.llm_failures else "")
     )
     for source, error in s.failures:
         console.print(f"[red]failed[/] {source}: {error}", soft_wrap=True)

@@ -22,6 +22,7 @@ from instructor.core import IncompleteOutputException, InstructorRetryException
 
 from llmextract.core.errors import LLMError, LLMValidationError
 from llmextract.extract.llm.grounding import GroundedText
+from llmextract.extract.llm.ratelimit import RateLimitedTransport, RateLimiter
 from llmextract.extract.llm.schema import LLMProject, grounding_in, json_schema
 from llmextract.extract.llm.transport import RetryingTransport, RetryPolicy, counting_requests
 from llmextract.extract.prompts import Prompt
@@ -112,6 +113,9 @@ class LLMClient:
         self.settings = settings
         self.spec = MODES[settings.mode]
         policy = RetryPolicy(max_retries=settings.max_retries, backoff_cap=settings.backoff_cap)
+        if settings.requests_per_minute or settings.tokens_per_minute:
+            limiter = RateLimiter(settings.requests_per_minute, settings.tokens_per_minute)
+            transport = RateLimitedTransport(limiter, inner=transport)
         self.transport = RetryingTransport(policy, inner=transport)
         limits = httpx.Limits(
             max_connections=max(settings.concurrency, 10), max_keepalive_connections=settings.concurrency
