@@ -12,69 +12,58 @@ Query the Parquet files with DuckDB, e.g.::
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from llmextract.core.findings import Finding
 from llmextract.store.run_store import RunStore, StoredRecord
 
+JSONL_NAMES = ("records.jsonl", "findings.jsonl", "errors.jsonl")
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
 def export_run(store: RunStore, out: Path, *, csv_too: bool = False) -> list[Path]:
-    """Write all exports of ``store`` into ``out``; returns the paths written."""
+    """Write all exports of ``store`` into ``out``; returns the paths written.
+
+    Rows stream from the database to the files (Parquet in row groups), so memory does not grow with the run.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    sources = {d.doc_id: d.source for d in store.documents()}
-    records = sorted(store.records(), key=lambda r: (sources.get(r.doc_id, ""), r.record.location.start))
-    findings = _finding_rows(store, sources)
-    written = [
-        _write_text(out / "records.jsonl", _jsonl(_record_json(r, sources) for r in records)),
-        _write_text(out / "findings.jsonl", _jsonl(findings)),
-        _write_text(out / "errors.jsonl", _jsonl(_error_rows(store))),
-    ]
-    tables = {
-        "projects": _project_rows(records, sources),
-        "indicators": _indicator_rows(records, sources),
-        "findings": [_flat_finding(f) for f in findings],
-    }
-    for name, rows in tables.items():
-        written.append(_write_bytes(out / f"{name}.parquet", _parquet(rows, _SCHEMAS[name])))
-        if csv_too:
-            written.append(_write_text(out / f"{name}.csv", _csv(rows, [n for n, _ in _SCHEMAS[name]])))
-    return written
+    records_jsonl, findings_jsonl, errors_jsonl = (_JsonlSink(out / n) for n in JSONL_NAMES)
+    tables = {name: _TableSink(out, name, csv_too) for name in _SCHEMAS}
+    sinks: list[_Sink] = [records_jsonl, findings_jsonl, errors_jsonl, *tables.values()]
+    try:
+        for source, stored in store.iter_records_in_order():
+            records_jsonl.write(_record_json(stored, source))
+            tables["projects"].write(_project_row(stored, source))
+            for row in _indicator_rows(stored, source):
+                tables["indicators"].write(row)
+        for source, doc_id, record_id, finding in store.iter_findings_in_order():
+            data = finding.model_dump(mode="json") | {"doc_id": doc_id, "source": source, "record_id": record_id}
+            findings_jsonl.write(data)
+            tables["findings"].write(_flat_finding(data))
+        for row in _error_rows(store):
+            errors_jsonl.write(row)
+        return [path for sink in sinks for path in sink.commit()]
+    finally:
+        for sink in sinks:
+            sink.discard()
 
 
 # -- rows -----------------------------------------------------------------------------------------------
 
 
-def _record_json(r: StoredRecord, sources: dict[str, str]) -> dict[str, Any]:
+def _record_json(r: StoredRecord, source: str) -> dict[str, Any]:
     data = r.record.model_dump(mode="json")
     data["record_id"] = r.record_id
-    data["source"] = sources.get(r.doc_id)
+    data["source"] = source
     data["needs_review"] = r.needs_review
     data["review_status"] = r.status
     return data
-
-
-def _finding_rows(store: RunStore, sources: dict[str, str]) -> list[dict[str, Any]]:
-    rows = []
-    for doc_id, record_id, finding in store.finding_rows():
-        data = finding.model_dump(mode="json")
-        data.update(doc_id=doc_id, source=sources.get(doc_id), record_id=record_id)
-        rows.append(data)
-    rows.sort(key=lambda r: (r["source"] or "", _first_start(r), r["rule_id"], r["message"]))
-    return rows
-
-
-def _first_start(row: dict[str, Any]) -> int:
-    return row["locations"][0]["start"] if row["locations"] else -1
 
 
 def _error_rows(store: RunStore) -> list[dict[str, Any]]:
@@ -85,64 +74,56 @@ def _error_rows(store: RunStore) -> list[dict[str, Any]]:
     ]
 
 
-def _project_rows(records: list[StoredRecord], sources: dict[str, str]) -> list[dict[str, Any]]:
-    rows = []
-    for r in records:
-        rec = r.record
-        rows.append(
-            {
-                "record_id": r.record_id,
-                "doc_id": r.doc_id,
-                "source": sources.get(r.doc_id),
-                "page": rec.location.page,
-                "kind": rec.kind,
-                "name": rec.name,
-                "department": rec.department,
-                "department_code": rec.department_code,
-                "implementing_unit": rec.implementing_unit,
-                "attribute": rec.attribute,
-                "period": rec.period,
-                "funding_unit": rec.funding.unit,
-                "period_total": rec.funding.period_total,
-                "annual_total": rec.funding.annual_total,
-                "overview": rec.overview,
-                "basis": rec.basis,
-                "citations": "；".join(filter(None, (c.doc_number or c.title for c in rec.basis_citations))),
-                "indicators": len(rec.indicators),
-                "extractor": rec.extractor,
-                "confidence": r.confidence,
-                "needs_review": r.needs_review,
-                "review_status": r.status,
-                "errors": sum(f.severity == "error" for f in rec.findings),
-                "warnings": sum(f.severity == "warning" for f in rec.findings),
-            }
-        )
-    return rows
+def _project_row(r: StoredRecord, source: str) -> dict[str, Any]:
+    rec = r.record
+    return {
+        "record_id": r.record_id,
+        "doc_id": r.doc_id,
+        "source": source,
+        "page": rec.location.page,
+        "kind": rec.kind,
+        "name": rec.name,
+        "department": rec.department,
+        "department_code": rec.department_code,
+        "implementing_unit": rec.implementing_unit,
+        "attribute": rec.attribute,
+        "period": rec.period,
+        "funding_unit": rec.funding.unit,
+        "period_total": rec.funding.period_total,
+        "annual_total": rec.funding.annual_total,
+        "overview": rec.overview,
+        "basis": rec.basis,
+        "citations": "；".join(filter(None, (c.doc_number or c.title for c in rec.basis_citations))),
+        "indicators": len(rec.indicators),
+        "extractor": rec.extractor,
+        "confidence": r.confidence,
+        "needs_review": r.needs_review,
+        "review_status": r.status,
+        "errors": sum(f.severity == "error" for f in rec.findings),
+        "warnings": sum(f.severity == "warning" for f in rec.findings),
+    }
 
 
-def _indicator_rows(records: list[StoredRecord], sources: dict[str, str]) -> list[dict[str, Any]]:
-    rows = []
-    for r in records:
-        for i, ind in enumerate(r.record.indicators):
-            rows.append(
-                {
-                    "record_id": r.record_id,
-                    "doc_id": r.doc_id,
-                    "source": sources.get(r.doc_id),
-                    "project": r.record.name,
-                    "position": i,
-                    "level1": ind.level1,
-                    "level2": ind.level2,
-                    "name": ind.name,
-                    "value_raw": ind.value_raw,
-                    "comparator": ind.comparator,
-                    "value": ind.value,
-                    "unit": ind.unit,
-                    "column": ind.column,
-                    "page": ind.location.page if ind.location else None,
-                }
-            )
-    return rows
+def _indicator_rows(r: StoredRecord, source: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "record_id": r.record_id,
+            "doc_id": r.doc_id,
+            "source": source,
+            "project": r.record.name,
+            "position": i,
+            "level1": ind.level1,
+            "level2": ind.level2,
+            "name": ind.name,
+            "value_raw": ind.value_raw,
+            "comparator": ind.comparator,
+            "value": ind.value,
+            "unit": ind.unit,
+            "column": ind.column,
+            "page": ind.location.page if ind.location else None,
+        }
+        for i, ind in enumerate(r.record.indicators)
+    ]
 
 
 def _flat_finding(row: dict[str, Any]) -> dict[str, Any]:
@@ -186,9 +167,11 @@ _SCHEMAS: dict[str, list[tuple[str, str]]] = {
 }  # fmt: skip
 
 
-def _parquet(rows: list[dict[str, Any]], schema: list[tuple[str, str]]) -> bytes:
+_ROW_GROUP = 2000
+
+
+def _arrow_schema(schema: list[tuple[str, str]]) -> Any:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     # Money stays exact: decimal128 with enough scale for 元 amounts printed to the fen and 万元 to 6 places.
     types: dict[str, Callable[[], Any]] = {
@@ -198,49 +181,102 @@ def _parquet(rows: list[dict[str, Any]], schema: list[tuple[str, str]]) -> bytes
         _FLOAT: pa.float64,
         _BOOL: pa.bool_,
     }
-    arrow_schema = pa.schema([(name, types[kind]()) for name, kind in schema])
-    columns = {name: [row.get(name) for row in rows] for name, _ in schema}
-    table = pa.Table.from_pydict(columns, schema=arrow_schema)
-    buf = io.BytesIO()
-    pq.write_table(table, buf)
-    return buf.getvalue()
+    return pa.schema([(name, types[kind]()) for name, kind in schema])
 
 
-def _csv(rows: list[dict[str, Any]], names: list[str]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=names, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return buf.getvalue()
+class _Sink:
+    """A file written under a temporary name and renamed into place by ``commit`` (or removed by ``discard``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        os.close(fd)
+        self.tmp = Path(tmp)
+
+    def close(self) -> None:
+        """Finish writing ``tmp`` (subclasses holding an open handle close it)."""
+
+    def commit(self) -> list[Path]:
+        self.close()
+        with self.tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(self.tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; exports are ordinary files
+        os.replace(self.tmp, self.path)
+        return [self.path]
+
+    def discard(self) -> None:
+        self.tmp.unlink(missing_ok=True)
 
 
-def _jsonl(rows: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False, default=_json_default) + "\n" for r in rows)
+class _JsonlSink(_Sink):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._fh = self.tmp.open("w", encoding="utf-8")
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._fh.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class _CsvSink(_Sink):
+    def __init__(self, path: Path, names: list[str]) -> None:
+        super().__init__(path)
+        self._fh = self.tmp.open("w", encoding="utf-8", newline="")
+        self._writer = csv.DictWriter(self._fh, fieldnames=names, extrasaction="ignore")
+        self._writer.writeheader()
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._writer.writerow({k: "" if v is None else v for k, v in row.items()})
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class _TableSink:
+    """A Parquet table (and optionally its CSV twin), written in row groups as rows arrive."""
+
+    def __init__(self, out: Path, name: str, csv_too: bool) -> None:
+        import pyarrow.parquet as pq
+
+        self._names = [n for n, _ in _SCHEMAS[name]]
+        self._schema = _arrow_schema(_SCHEMAS[name])
+        self._parquet = _Sink(out / f"{name}.parquet")
+        self._writer = pq.ParquetWriter(self._parquet.tmp, self._schema)
+        self._csv = _CsvSink(out / f"{name}.csv", self._names) if csv_too else None
+        self._rows: list[dict[str, Any]] = []
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._rows.append(row)
+        if self._csv is not None:
+            self._csv.write(row)
+        if len(self._rows) >= _ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        columns = {name: [row.get(name) for row in self._rows] for name in self._names}
+        self._writer.write_table(pa.Table.from_pydict(columns, schema=self._schema))
+        self._rows.clear()
+
+    def commit(self) -> list[Path]:
+        if self._rows:
+            self._flush()
+        self._writer.close()
+        paths = self._parquet.commit()
+        if self._csv is not None:
+            paths += self._csv.commit()
+        return paths
+
+    def discard(self) -> None:
+        self._parquet.discard()
+        if self._csv is not None:
+            self._csv.discard()
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, Finding):
-        return value.model_dump(mode="json")
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def _write_text(path: Path, text: str) -> Path:
-    return _write_bytes(path, text.encode("utf-8"))
-
-
-def _write_bytes(path: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; exports are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

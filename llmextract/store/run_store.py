@@ -164,9 +164,19 @@ class RunStore:
                 rid = record_id(record)
                 body = record.model_dump_json()
                 db.execute(
-                    "INSERT OR REPLACE INTO records (record_id, doc_id, settings_hash, name, confidence, "
-                    "needs_review, json, original_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (rid, doc.doc_id, settings_hash, record.name, confidence, int(needs_review), body, body),
+                    "INSERT OR REPLACE INTO records (record_id, doc_id, settings_hash, name, position, confidence, "
+                    "needs_review, json, original_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        rid,
+                        doc.doc_id,
+                        settings_hash,
+                        record.name,
+                        record.location.start,
+                        confidence,
+                        int(needs_review),
+                        body,
+                        body,
+                    ),
                 )
                 self._insert_findings(db, doc.doc_id, settings_hash, rid, record.findings)
             self._insert_findings(db, doc.doc_id, settings_hash, None, findings)
@@ -276,10 +286,24 @@ class RunStore:
             args.append(record_id)
         return [Finding.model_validate_json(r["json"]) for r in self._db.execute(sql + " ORDER BY id", args)]
 
-    def finding_rows(self) -> list[tuple[str, str | None, Finding]]:
-        """Every finding with its document and record id (None for document-level findings)."""
-        rows = self._db.execute("SELECT doc_id, record_id, json FROM findings ORDER BY id")
-        return [(r["doc_id"], r["record_id"], Finding.model_validate_json(r["json"])) for r in rows]
+    def iter_records_in_order(self) -> Iterator[tuple[str, StoredRecord]]:
+        """``(source, record)`` for every record, by source path then position: a stable export order that
+        does not depend on when each document finished. Streams from the database."""
+        rows = self._db.execute(
+            f"SELECT r.*, s.source FROM records r LEFT JOIN ({_SOURCES}) s USING (doc_id) "
+            "ORDER BY s.source, r.position, r.record_id"
+        )
+        for row in rows:
+            yield row["source"] or "", _stored(row)
+
+    def iter_findings_in_order(self) -> Iterator[tuple[str, str, str | None, Finding]]:
+        """``(source, doc_id, record_id, finding)`` by source path, position, rule; streamed."""
+        rows = self._db.execute(
+            f"SELECT f.doc_id, f.record_id, f.json, s.source FROM findings f LEFT JOIN ({_SOURCES}) s "
+            "USING (doc_id) ORDER BY s.source, f.position, f.rule_id, f.id"
+        )
+        for row in rows:
+            yield row["source"] or "", row["doc_id"], row["record_id"], Finding.model_validate_json(row["json"])
 
     def reviews(self, rid: str | None = None) -> list[ReviewDecision]:
         sql, args = "SELECT * FROM reviews", []
@@ -321,9 +345,20 @@ class RunStore:
         db: sqlite3.Connection, doc_id: str, settings_hash: str, rid: str | None, findings: Iterable[Finding]
     ) -> None:
         db.executemany(
-            "INSERT INTO findings (doc_id, settings_hash, record_id, rule_id, severity, json) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(doc_id, settings_hash, rid, f.rule_id, f.severity, f.model_dump_json()) for f in findings],
+            "INSERT INTO findings (doc_id, settings_hash, record_id, position, rule_id, severity, json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    doc_id,
+                    settings_hash,
+                    rid,
+                    f.locations[0].start if f.locations else -1,
+                    f.rule_id,
+                    f.severity,
+                    f.model_dump_json(),
+                )
+                for f in findings
+            ],
         )
 
     def _copy_source(self, doc: Document, data: bytes) -> str:
@@ -337,6 +372,10 @@ class RunStore:
                 fh.write(data)
             os.replace(tmp, target)
         return name
+
+
+# One source path per document (the same file may sit at two paths; the first in sort order names it).
+_SOURCES = "SELECT doc_id, MIN(source) AS source FROM documents GROUP BY doc_id"
 
 
 def _stored(row: sqlite3.Row) -> StoredRecord:

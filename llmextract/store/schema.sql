@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS records (
     doc_id        TEXT NOT NULL,
     settings_hash TEXT NOT NULL,
     name          TEXT NOT NULL,
+    position      INTEGER NOT NULL,       -- the block's start offset in Document.text (export order)
     confidence    REAL,
     needs_review  INTEGER NOT NULL DEFAULT 0,
     status        TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'edited', 'rejected')),
@@ -41,6 +42,7 @@ CREATE TABLE IF NOT EXISTS findings (
     doc_id        TEXT NOT NULL,
     settings_hash TEXT NOT NULL,
     record_id     TEXT,                   -- null for document-level findings
+    position      INTEGER NOT NULL,       -- start of the first location, -1 without one (export order)
     rule_id       TEXT NOT NULL,
     severity      TEXT NOT NULL,
     json          TEXT NOT NULL
