@@ -13,7 +13,7 @@ from llmextract.cli.output import console, err_console, user_errors
 from llmextract.core.errors import InputPathError
 from llmextract.pipeline import Config
 from llmextract.score import DEFAULT_THRESHOLD
-from llmextract.settings import resolve_settings
+from llmextract.settings import resolve_settings, without_cache
 
 
 class EngineChoice(StrEnum):
@@ -43,6 +43,9 @@ def run_command(
         DEFAULT_THRESHOLD, "--review-threshold", min=0, max=1, help="Records below this confidence go to review."
     ),
     config_file: Path | None = typer.Option(None, "--config", help="TOML file with LLM settings and prices."),
+    rpm: float | None = typer.Option(None, "--requests-per-minute", min=0.001, help="Cap on LLM requests per minute."),
+    tpm: float | None = typer.Option(None, "--tokens-per-minute", min=1, help="Cap on LLM tokens per minute."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Ask the LLM again instead of using cached replies."),
     csv: bool = typer.Option(False, "--csv", help="Also write the tables as CSV."),
 ) -> None:
     """Process every supported file under DIR; rerun the same command to resume after an interruption.
@@ -54,7 +57,9 @@ def run_command(
             raise InputPathError(
                 "not a directory", hint="use `llmextract extract FILE` for one file", path=str(directory)
             )
-        settings = resolve_settings(config_file)
+        settings = resolve_settings(config_file, requests_per_minute=rpm, tokens_per_minute=tpm)
+        if no_cache:
+            settings = without_cache(settings)
         config = Config(extractor=extractor.value, settings=settings, review_threshold=threshold)
         if config.resolved_extractor == "rules" and extractor is ExtractorOption.auto:
             err_console.print("no LLM endpoint configured: using the rules extractor", soft_wrap=True)
