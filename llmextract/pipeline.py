@@ -23,6 +23,7 @@ from typing import Literal
 from llmextract import __version__
 from llmextract.core.document import Document
 from llmextract.core.errors import ConfigError
+from llmextract.core.findings import Finding
 from llmextract.core.records import ProjectRecord
 from llmextract.extract.llm.extractors import read_with
 from llmextract.extract.llm.hybrid import FieldAgreement
@@ -105,6 +106,12 @@ class DocumentResult:
     report: VerificationReport
     usage: Usage = field(default_factory=Usage)
     llm_failures: list[str] = field(default_factory=list)
+
+    @property
+    def document_findings(self) -> list[Finding]:
+        """The report's findings that belong to no record (the report lists record findings too)."""
+        on_records = [f for s in self.records for f in s.record.findings]
+        return [f for f in self.report.findings if f not in on_records]
 
 
 def prepare(path: str | Path, config: Config) -> Prepared:

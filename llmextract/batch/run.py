@@ -177,11 +177,11 @@ async def _one(
         result.doc,
         fingerprint,
         [(s.record, s.confidence, s.needs_review) for s in result.records],
-        result.report.findings,
+        result.document_findings,
         StoredUsage(u.requests, u.cached, u.prompt_tokens, u.completion_tokens, u.cost or 0),
         source_bytes=data,
     )
-    findings = [f for s in result.records for f in s.record.findings] + result.report.findings
+    findings = [f for s in result.records for f in s.record.findings] + result.document_findings
     report(
         DocumentEvent(
             str(path),

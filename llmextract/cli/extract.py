@@ -76,7 +76,7 @@ def _save_run(out: Path, file: Path, result: DocumentResult, config: Config) -> 
             result.doc,
             config.fingerprint(),
             [(s.record, s.confidence, s.needs_review) for s in result.records],
-            result.report.findings,
+            result.document_findings,
             StoredUsage(u.requests, u.cached, u.prompt_tokens, u.completion_tokens, u.cost or 0),
             source_bytes=file.read_bytes(),
         )
@@ -104,7 +104,7 @@ def _print_summary(result: DocumentResult, config: Config) -> None:
         table.add_row(str(r.location.page), r.kind, name, amount, str(len(r.indicators)), numbers,
                       f"{s.confidence:.2f}", flag)  # fmt: skip
     console.print(table)
-    findings = [f for s in records for f in s.record.findings] + result.report.findings
+    findings = [f for s in records for f in s.record.findings] + result.document_findings
     errors = [f for f in findings if f.severity == "error"]
     warnings = sum(f.severity == "warning" for f in findings)
     for f in errors:

@@ -81,6 +81,10 @@ def test_exports_are_written(uninterrupted):
     indicators = pq.read_table(uninterrupted / "indicators.parquet").to_pylist()
     assert any(i["name"] == "生活补助人均发放金额" and i["comparator"] == "<" for i in indicators)
     assert (uninterrupted / "errors.jsonl").read_text() == ""
+    findings = [json.loads(line) for line in (uninterrupted / "findings.jsonl").read_text().splitlines()]
+    keys = [(f["rule_id"], f["message"], json.dumps(f["locations"])) for f in findings]
+    assert len(keys) == len(set(keys)), "a record's finding must not be exported again as a document finding"
+    assert any(f["record_id"] is None for f in findings) and any(f["record_id"] for f in findings)
 
 
 def test_rerun_skips_everything_and_changes_nothing(corpus, uninterrupted):
