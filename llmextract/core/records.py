@@ -155,3 +155,19 @@ class ProjectRecord(BaseModel):
         title="数字核查",
         description="number path (e.g. funding.annual_total, indicators[3].value) to its verification status",
     )
+
+
+# The record's own free-text fields (top level): what grounding aligns and what extractors compare one by one.
+TEXT_FIELDS: tuple[str, ...] = (
+    "name",
+    "department",
+    "department_code",
+    "implementing_unit",
+    "attribute",
+    "period",
+    "overview",
+    "basis",
+    "necessity",
+    "safeguards",
+    "plan",
+)

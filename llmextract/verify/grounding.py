@@ -14,22 +14,9 @@ from dataclasses import dataclass
 from llmextract.core.alignment import Aligner, Alignment
 from llmextract.core.document import Document
 from llmextract.core.locations import Location
-from llmextract.core.records import FieldGrounding, ProjectRecord
+from llmextract.core.records import TEXT_FIELDS, FieldGrounding, ProjectRecord
 from llmextract.verify.ledger import RecordLedger
 
-_TEXT_FIELDS = (
-    "name",
-    "department",
-    "department_code",
-    "implementing_unit",
-    "attribute",
-    "period",
-    "overview",
-    "basis",
-    "necessity",
-    "safeguards",
-    "plan",
-)
 _SHOWN = 40  # characters of a value quoted in a finding
 
 
@@ -43,7 +30,7 @@ def text_fields(record: ProjectRecord) -> list[tuple[str, str, Location | None]]
     """(path, text, the extractor's location) of every non-empty text field and indicator."""
     out: list[tuple[str, str, Location | None]] = []
     locs = record.field_locations
-    for name in _TEXT_FIELDS:
+    for name in TEXT_FIELDS:
         out.append((name, getattr(record, name), locs.get(name)))
     out.append(("goals.period", record.goals.period, locs.get("goals.period")))
     out.append(("goals.annual", record.goals.annual, locs.get("goals.annual")))

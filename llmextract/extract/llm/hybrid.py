@@ -14,24 +14,14 @@ from typing import Any, Literal
 
 from llmextract.core.alignment import normalise
 from llmextract.core.findings import Finding
-from llmextract.core.records import Indicator, ProjectRecord
+from llmextract.core.records import TEXT_FIELDS, Indicator, ProjectRecord
 
 Status = Literal["agreed", "disagreed", "rules_only", "llm_only"]
 DISAGREEMENT_RULE = "hybrid.disagreement"
 
 # Scalar fields compared one by one: record path -> how to read it from a record.
 _SCALARS: tuple[str, ...] = (
-    "name",
-    "department",
-    "department_code",
-    "implementing_unit",
-    "attribute",
-    "period",
-    "overview",
-    "basis",
-    "necessity",
-    "safeguards",
-    "plan",
+    *TEXT_FIELDS,
     "goals.period",
     "goals.annual",
     "funding.unit",
