@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from llmextract import __version__
+from llmextract.cli.eval import eval_command
 from llmextract.cli.export import export_command
 from llmextract.cli.extract import extract_command
 from llmextract.cli.parse import parse_command
@@ -50,6 +51,7 @@ app.command("extract", help=extract_command.__doc__)(extract_command)
 app.command("schema", help=schema_command.__doc__)(schema_command)
 app.command("run", help=run_command.__doc__)(run_command)
 app.command("export", help=export_command.__doc__)(export_command)
+app.command("eval", help=eval_command.__doc__)(eval_command)
 app.command("review", help=review_command.__doc__)(review_command)
 
 

@@ -56,6 +56,9 @@ def _blocks(doc: Document) -> list[tuple[TableKind, Line, list[Line]]]:
             stop_i += 1
             current = None
         kind = _title(line) if line.page not in toc_pages else None
+        if kind is None and _other_table_title(line):
+            current = None  # a table this module does not read (统计表, 情况表 …) starts: ours has ended
+            continue
         if kind is not None:
             prev = blocks[-1] if blocks else None
             if prev is not None and current is not None and _same_title(prev[1].text, line.text):
@@ -78,6 +81,24 @@ def _title(line: Line) -> TableKind | None:
             return None
         text = cells[0]
     return title_kind(text)
+
+
+_OTHER_TITLE = re.compile(r"[^\s，。；：:]{2,}表$")
+# A table's number printed on its own line ("公开09表", "预算公开表3") belongs to the title next to it.
+_TABLE_NUMBER = re.compile(r"^(预算公开表\d+|公开\d+表|预算\d+表|表[一二三四五六七八九十\d]+|附表\d*)$")
+
+
+def _other_table_title(line: Line) -> bool:
+    """A short free line ending in 表 that names no standard table: another table's title."""
+    text = compact(line.text)
+    return (
+        line.table is None
+        and len(text) <= _MAX_TITLE
+        and not is_toc_line(text)
+        and not text.startswith(("注", "附"))
+        and not _TABLE_NUMBER.match(text)
+        and bool(_OTHER_TITLE.search(text))
+    )
 
 
 _NUMBERING = re.compile(

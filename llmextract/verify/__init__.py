@@ -10,6 +10,12 @@ from llmextract.verify.prose_rules import check_prose
 from llmextract.verify.records import RECORD_RULES, RecordsVerification, check_records, verify_records
 from llmextract.verify.report import Checker, VerificationReport
 from llmextract.verify.rules import RULES, Rule
+from llmextract.verify.summary_rules import (
+    SOURCE_TABLES,
+    check_rows_by_code,
+    check_sources_sum,
+    check_summary_columns,
+)
 from llmextract.verify.table_rules import check_tables
 
 
@@ -18,7 +24,13 @@ def verify(doc: Document, *, tables: list[BudgetTable] | None = None) -> Verific
     checker = Checker(doc)
     tables = parse_tables(doc) if tables is None else tables
     check_tables(doc, tables, checker)
+    for table in tables:
+        if table.kind in ("summary", "fiscal_summary") and not table.empty:
+            check_summary_columns(table, checker)
+        if table.kind in SOURCE_TABLES and not table.empty:
+            check_sources_sum(table, checker)
     check_cross(doc, tables, checker)
+    check_rows_by_code(tables, checker)
     check_prose(doc, claims(doc), tables, checker)
     return checker.report
 

@@ -13,7 +13,7 @@ from llmextract.layout import find_project_tables
 from llmextract.tables import BudgetTable
 from llmextract.verify.cross_rules import Located, admin_cost_cell, as_unit, first_of, project_sum, total_cell
 from llmextract.verify.report import Checker
-from llmextract.verify.table_rules import fmt, three_public_items
+from llmextract.verify.table_rules import fmt, grand_totals, three_public_items
 from llmextract.verify.tolerance import (
     Figure,
     difference,
@@ -57,6 +57,7 @@ def _flatten(claims: list[NarrativeClaim]) -> list[Context]:
 def check_prose(doc: Document, claims: list[NarrativeClaim], tables: list[BudgetTable], checker: Checker) -> None:
     flat = _flatten(claims)
     amounts = [c for c, _, _ in flat if c.amount is not None and c.amount > 0]
+    head: NarrativeClaim | None = None  # the last figure stated without a share: the total of a list of shares
     for claim, parent, previous in flat:
         if claim.amount is None:
             continue
@@ -67,7 +68,15 @@ def check_prose(doc: Document, claims: list[NarrativeClaim], tables: list[Budget
                 "prose.change-rate", f"{claim.subject}: a rate of change without the amount", [_span(claim)]
             )
         if claim.share_pct is not None:
+            # In "收入1,629.62万元，主要包括A 661.85万元，占40.61%；…；B 967.77万元，占59.39%" B's base is the head,
+            # not its sibling A before it.
+            # A zero figure just before ("特定目标类项目0个，涉及金额0万元") is no base either.
+            sibling = previous is not None and (previous.share_pct is not None or not previous.amount)
+            if parent is None and (previous is None or sibling) and _near(head, claim):
+                previous = head
             _share(claim, parent, previous, amounts, checker)
+        elif claim.amount:
+            head = claim
         if claim.completion_pct is not None:
             _completion(claim, previous, checker)
         for group in claim.components:
@@ -98,6 +107,17 @@ def _change_rate(
         checker.passed("prose.change-rate")
         return
     base, last, ok = results[0]
+    if ok is None and last.high < 0:
+        # An increase larger than the amount itself: last year's amount would be negative, which no budget is.
+        checker.failed(
+            "prose.change-rate",
+            f"{claim.subject}: an increase of {fmt(change.value)}{claim.unit} on {fmt(_fig(base).value)} means "
+            f"last year's amount was {fmt(last.value)}",
+            f"{fmt(_fig(base).value)} - {fmt(change.value)} ≥ 0",
+            f"{fmt(last.value)}",
+            [_span(claim)],
+        )
+        return
     if ok is None:
         checker.unchecked("prose.change-rate", f"{claim.subject}: last year's amount would be zero", [_span(claim)])
         return
@@ -112,6 +132,16 @@ def _change_rate(
         f"{claim.change_pct}%",
         [_span(claim)],
     )
+
+
+_HEAD_DISTANCE = 400  # chars: a list of shares follows its total within a paragraph or two
+
+
+def _near(head: NarrativeClaim | None, claim: NarrativeClaim) -> bool:
+    return head is not None and 0 <= claim.location.start - head.location.end <= _HEAD_DISTANCE
+
+
+_BASE_WORDS = ("总计", "合计", "总额", "总预算", "总支出", "总收入", "收入", "支出", "预算")
 
 
 def _share(
@@ -136,8 +166,12 @@ def _share(
     # The base is the total the claim is a part of; failing that any larger figure stated in the prose
     # ("占本年支出合计的38.03%" names a total stated paragraphs earlier).
     expected_base = parent or previous
+    # Only totals qualify as a base named elsewhere: with every stated amount as a candidate, a misprinted
+    # share nearly always matched some unrelated figure.
+    # An equal figure stays a candidate: "占…总额的100%" is said of a part that is the whole.
+    totals = [c for c in amounts if any(w in c.subject for w in _BASE_WORDS) or c.amount == claim.amount]
     candidates = [
-        c for c in ([expected_base] if expected_base else []) + amounts if c.amount and c.amount >= claim.amount
+        c for c in ([expected_base] if expected_base else []) + totals if c.amount and c.amount >= claim.amount
     ]
     if any(pct_holds(claim.share_pct, part, _fig(c, claim.unit)) for c in candidates):
         checker.passed("prose.share")
@@ -204,14 +238,22 @@ _THREE_PUBLIC_SUBJECTS = (
     ("购置费", "公务用车购置费"),
     ("三公", "合计"),
 )
+# 预算收入总计 / 支出总计 in the prose restate the grand totals of the 收支总表 (not of the 财政拨款 one).
+_GRAND_SUBJECTS = (("收入总计", "收入"), ("支出总计", "支出"))
 _MAX_SUBJECT = 30  # longer "subjects" are sentences that merely mention an item
 _NOT_THIS_YEAR = ("上年", "年初", "全年预算", "预算数", "结转", "增加", "减少", "比", "较")
 
 
-def _table_cells(subject: str, tables: list[BudgetTable]) -> list[Located] | None:
+def _table_cells(doc: Document, subject: str, tables: list[BudgetTable]) -> list[Located] | None:
     """The cells that print the figure the subject names; None when the subject names no cell."""
     if any(w in subject for w in _NOT_THIS_YEAR) or len(subject) > _MAX_SUBJECT:
         return None
+    for word, side in _GRAND_SUBJECTS:
+        # A bare "支出总计" often continues a sentence about the 政府性基金 or 财政拨款 budget: not the grand total.
+        qualified = len(subject) > len(word) and not any(w in subject for w in ("财政拨款", "基金", "国有资本"))
+        if subject.endswith(word) and qualified:
+            totals = [(t, grand_totals(doc, t).get(side)) for t in tables if t.kind == "summary" and not t.empty]
+            return [(t, a) for t, a in totals if a is not None]
     for word, item in _THREE_PUBLIC_SUBJECTS:
         if word in subject:
             cells = []
@@ -223,20 +265,47 @@ def _table_cells(subject: str, tables: list[BudgetTable]) -> list[Located] | Non
             return cells
     word = next((w for w in _SUBJECT_CELLS if subject.endswith(w)), None)
     if word is None:
-        return None
+        return _class_cells(subject, tables)
     if word == "机关运行经费":
         return [c for c in [admin_cost_cell(tables)] if c]
     economic = first_of(tables, "basic_economic")
     if word in ("人员经费", "公用经费"):
-        return [c for c in [total_cell(economic, word)] if c]
+        return [c for c in [total_cell(economic, word) or _labelled_total(economic, word)] if c]
     cells = [total_cell(t, word) for t in tables if t.kind in ("expenditure", "general_budget")]
     if word == "基本支出" and economic is not None and economic.column("人员经费"):
         cells.append(total_cell(economic, "基本支出", "合计", "小计"))
     return [c for c in cells if c]
 
 
+def _labelled_total(table: BudgetTable | None, word: str) -> Located | None:
+    """决算 economic tables print 人员经费 and 公用经费 side by side, their totals in one row labelled
+    "人员经费合计 … 公用经费合计": the n-th label's amount is the row's n-th amount."""
+    if table is None:
+        return None
+    for row in table.rows:
+        amounts = [row.amounts[i] for i in sorted(row.amounts)]
+        labels = [x for x in row.labels if x]
+        if f"{word}合计" in labels and len(labels) == len(amounts):
+            return (table, amounts[labels.index(f"{word}合计")])
+    return None
+
+
+def _class_cells(subject: str, tables: list[BudgetTable]) -> list[Located] | None:
+    """The 合计 cells of the 类 (3-digit code) row the subject names exactly ("社会保障和就业支出248.61万元")."""
+    cells: list[Located] = []
+    for table in tables:
+        if table.kind not in ("expenditure", "general_budget") or table.empty:
+            continue
+        col = table.column("合计") or (table.columns[0] if table.columns else None)
+        for row in table.rows:
+            amount = row.amount(col)
+            if row.code and len(row.code) == 3 and row.label == subject and amount is not None:
+                cells.append((table, amount))
+    return cells or None
+
+
 def _amount_in_table(claim: NarrativeClaim, tables: list[BudgetTable], checker: Checker) -> None:
-    cells = _table_cells(claim.subject, tables)
+    cells = _table_cells(checker.doc, claim.subject, tables)
     if cells is None:
         return
     unit = claim.unit or "万元"

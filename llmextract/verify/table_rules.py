@@ -46,7 +46,7 @@ def check_tables(doc: Document, tables: list[BudgetTable], checker: Checker) -> 
             _project_list(table, checker)
 
 
-def _sum_check(
+def sum_check(
     checker: Checker,
     rule: str,
     table: BudgetTable,
@@ -88,7 +88,7 @@ def _code_hierarchy(table: BudgetTable, checker: Checker) -> None:
             continue
         for col in table.columns:
             parts = [(f"{c.code}{c.label}", c.amount(col)) for c in children]
-            _sum_check(
+            sum_check(
                 checker,
                 "table.code-hierarchy",
                 table,
@@ -106,7 +106,7 @@ def _total_of_classes(table: BudgetTable, checker: Checker) -> None:
         return
     for col in table.columns:
         parts = [(f"{c.code}{c.label}", c.amount(col)) for c in classes]
-        _sum_check(
+        sum_check(
             checker,
             "table.total-of-classes",
             table,
@@ -131,7 +131,7 @@ def _column_parts(table: BudgetTable, checker: Checker) -> None:
     personnel, public = table.column("人员经费"), table.column("公用经费")
     for row in table.rows:
         if total and basic and project and total.index < basic.index:
-            _sum_check(
+            sum_check(
                 checker,
                 "table.basic-plus-project",
                 table,
@@ -142,7 +142,7 @@ def _column_parts(table: BudgetTable, checker: Checker) -> None:
             )
         parent = basic if basic and personnel and basic.index < personnel.index else total
         if parent and personnel and public and parent.index < personnel.index:
-            _sum_check(
+            sum_check(
                 checker,
                 "table.personnel-plus-public",
                 table,
@@ -190,9 +190,7 @@ def _summary_balance(doc: Document, table: BudgetTable, checker: Checker) -> Non
             "table.summary-balance", f"{table.title}: 收入总计 or 支出总计 not found", [(table.start, table.end)]
         )
         return
-    _sum_check(
-        checker, "table.summary-balance", table, "收入总计", found["收入"], [("支出总计", found["支出"])], (0, 0)
-    )
+    sum_check(checker, "table.summary-balance", table, "收入总计", found["收入"], [("支出总计", found["支出"])], (0, 0))
 
 
 _THREE_PUBLIC = (
@@ -242,10 +240,10 @@ def _three_public(table: BudgetTable, checker: Checker) -> None:
     for items in three_public_items(table):
         if "合计" in items and ("公务用车购置及运行费" in items or "公务接待费" in items):
             parts = [(n, items.get(n)) for n in ("因公出国(境)费", "公务接待费", "公务用车购置及运行费")]
-            _sum_check(checker, "table.three-public-parts", table, "三公经费合计", items["合计"], parts, span)
+            sum_check(checker, "table.three-public-parts", table, "三公经费合计", items["合计"], parts, span)
         if "公务用车购置及运行费" in items and ("公务用车购置费" in items or "公务用车运行费" in items):
             parts = [(n, items.get(n)) for n in ("公务用车购置费", "公务用车运行费")]
-            _sum_check(
+            sum_check(
                 checker,
                 "table.three-public-parts",
                 table,
@@ -279,4 +277,4 @@ def _project_list(table: BudgetTable, checker: Checker) -> None:
         if not members:
             continue
         parts = [(m.label[:20], m.amount(col)) for m in members]
-        _sum_check(checker, "table.project-list-total", table, row.label, row.amount(col), parts, (row.start, row.end))
+        sum_check(checker, "table.project-list-total", table, row.label, row.amount(col), parts, (row.start, row.end))

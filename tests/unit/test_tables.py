@@ -97,3 +97,12 @@ def test_final_accounts_tables_and_line_number_columns():
     summary = _kind(tables, "summary")
     # The 行次 column numbers the lines: it is not an amount column.
     assert all("行次" not in c.header for c in summary.columns)
+
+
+def test_a_table_ends_where_another_titled_table_begins():
+    # Seed 003: the 三公 table is followed by "部门决算公开相关信息统计表" (公开10表), a table no rule reads;
+    # its 政府采购 / 车辆 rows (with a 行次 column) must not be taken for 三公 rows.
+    doc = load_document(seed("003"))
+    (three,) = [t for t in parse_tables(doc) if t.kind == "three_public"]
+    assert [r.label for r in three.rows] == [""]
+    assert "统计表" not in doc.text[three.start : three.end]

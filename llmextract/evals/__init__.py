@@ -1,0 +1,1 @@
+"""Eval suites: gold annotations, extraction metrics, verifier mutation testing, reports and the regression gate."""

@@ -1,0 +1,137 @@
+"""Column sums of a 收支总表 / 财政拨款收支总表: the items above 本年收入(支出)合计 add up to it, and 本年合计
+plus the rows below it (上年结转, 年终结余, …) add up to 收入(支出)总计.
+
+Only the balance 收入总计 = 支出总计 was checked before, so a misprinted item or 本年合计 went unnoticed. Each
+column is checked on its own; a column is skipped when an item above 本年合计 is not a top-level item
+("一、…") on both sides of the row, because sub-items ("其中", "1、", an unnumbered fund under 财政拨款收入)
+would be counted twice; below 本年合计 only the 结转/结余 rows are terms (numbered or fund-named rows under
+them break them down).
+"""
+
+from __future__ import annotations
+
+import re
+
+from llmextract.tables import Amount, BudgetRow, BudgetTable, Column
+from llmextract.tables.kinds import compact
+from llmextract.verify.report import Checker
+from llmextract.verify.table_rules import sum_check
+from llmextract.verify.tolerance import equal, figure
+
+_YEAR_TOTALS = ("本年收入合计", "本年支出合计", "收入合计", "支出合计")
+_GRAND_TOTALS = ("收入总计", "支出总计", "总计")
+_TOP_ITEM = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|其中)")
+_CARRIED = re.compile(r"结转|结余")
+_FUND = re.compile(r"^(一般公共预算|政府性基金|国有资本经营)")
+RULE = "table.summary-columns"
+
+
+def _index(rows: list[BudgetRow], labels: tuple[str, ...], start: int = 0) -> int | None:
+    return next((i for i in range(start, len(rows)) if any(compact(x) in labels for x in rows[i].labels)), None)
+
+
+def _carried_over(rows: list[BudgetRow], col: Column) -> list[tuple[str, Amount | None]] | None:
+    """The 结转/结余 terms between 本年合计 and 总计; None when a row there is something else (a 弥补收支差额
+    line, say) that may or may not be a term. Rows naming a fund break a 结转 line down: not terms."""
+    terms: list[tuple[str, Amount | None]] = []
+    for r in rows:
+        if r.amount(col) is None:
+            continue
+        label = compact(r.label)
+        if _NUMBERED.match(label) or _FUND.search(label):
+            continue
+        if not _CARRIED.search(label):
+            return None
+        terms.append((r.label[:20], r.amount(col)))
+    return terms
+
+
+def check_summary_columns(table: BudgetTable, checker: Checker) -> None:
+    rows = list(table.rows)
+    year_i = _index(rows, _YEAR_TOTALS)
+    if year_i is None:
+        return
+    grand_i = _index(rows, _GRAND_TOTALS, year_i + 1)
+    span = (table.start, table.end)
+    for col in table.columns:
+        year = rows[year_i].amount(col)
+        if year is None:
+            continue
+        name = col.name or "金额"
+        items = [r for r in rows[:year_i] if r.amount(col) is not None]
+        # Both sides' labels share a row: every label must be a top-level item, or the column is not summable.
+        if items and all(_TOP_ITEM.match(compact(x)) for r in items for x in r.labels if x):
+            parts = [(r.label[:20], r.amount(col)) for r in items]
+            sum_check(checker, RULE, table, f"本年合计 ({name})", year, parts, span)
+        grand = rows[grand_i].amount(col) if grand_i is not None else None
+        if grand is not None and grand_i is not None:
+            below = _carried_over(rows[year_i + 1 : grand_i], col)
+            if below is None:
+                continue
+            sum_check(checker, RULE, table, f"总计 ({name})", grand, [("本年合计", year), *below], span)
+
+
+# The funding-source columns of an income, 基本支出 or project list table, as the column parser names them.
+_FISCAL = ("一般公共预算", "政府性基金", "国有资本经营")
+_OTHER_SOURCES = ("财政专户管理资金", "单位资金", "事业收入", "事业单位经营", "其他收入")
+SOURCES_RULE = "table.sources-sum"
+SOURCE_TABLES = ("income", "basic", "projects", "projects_carryover")
+
+
+def check_sources_sum(table: BudgetTable, checker: Checker) -> None:
+    """合计 = Σ its funding-source columns on every row (with a 财政拨款 小计: 小计 = Σ 一般公共预算, 政府性基金,
+    国有资本经营 and 合计 = 小计 + the other sources). Skipped when a column after 合计 has no known name (it may
+    be a source the sum would miss) and when there is a 上年结转 column: some templates count it in 合计, others
+    (the 山西 收入总表) print it beside a 合计 of this year's revenue only."""
+    total = table.column("合计")
+    if total is None:
+        return
+    after = [c for c in table.columns if c.index > total.index]
+    subtotal = next((c for c in after if c.name == "小计"), None)
+    fiscal = [c for c in after if c.name in _FISCAL]
+    other = [c for c in after if c.name in _OTHER_SOURCES]
+    if not (fiscal or other) or len(fiscal) + len(other) + (subtotal is not None) != len(after):
+        return
+    for row in table.rows:
+        span = (row.start, row.end)
+        if subtotal is not None:
+            parts = [(c.name, row.amount(c)) for c in fiscal]
+            sum_check(checker, SOURCES_RULE, table, f"{row.label[:20]} 小计", row.amount(subtotal), parts, span)
+            parts = [("小计", row.amount(subtotal)), *((c.name, row.amount(c)) for c in other)]
+        else:
+            parts = [(c.name, row.amount(c)) for c in (*fiscal, *other)]
+        sum_check(checker, SOURCES_RULE, table, f"{row.label[:20]} 合计", row.amount(total), parts, span)
+
+
+ROWS_RULE = "cross.rows-by-code"
+
+
+def check_rows_by_code(tables: list[BudgetTable], checker: Checker) -> None:
+    """A budget's 收入表 listed by 科目编码 (the 山西 template) prints, per code, the 合计 its 支出表 prints: the two
+    tables list the same codes. Checked only when both list exactly the same codes and are not 决算 (where
+    revenue and spending of a class differ by the year-end balance); a cell swapped inside one sum, which no
+    sum can see, shows here."""
+    income = next((t for t in tables if t.kind == "income" and not t.empty and not t.final_accounts), None)
+    spending = next((t for t in tables if t.kind == "expenditure" and not t.empty and not t.final_accounts), None)
+    if income is None or spending is None:
+        return
+    a_col, b_col = income.column("合计"), spending.column("合计")
+    a_rows = {r.code: r for r in income.rows if r.code}
+    b_rows = {r.code: r for r in spending.rows if r.code}
+    # With a 上年结转 column beside it, the 收入表's 合计 is this year's revenue only, short of the spending.
+    if a_col is None or b_col is None or income.column("上年结转") or not a_rows or set(a_rows) != set(b_rows):
+        return
+    for code, row in a_rows.items():
+        a, b = row.amount(a_col), b_rows[code].amount(b_col)
+        if a is None or b is None:
+            continue
+        ok = equal(figure(a.value, income.unit), figure(b.value, spending.unit))
+        checker.check(
+            ok,
+            ROWS_RULE,
+            f"{code} {row.label}: {income.title} prints {a.text}, {spending.title} {b.text}",
+            f"{b.text} ({spending.title})",
+            a.text,
+            [(a.start, a.end), (b.start, b.end)],
+        )
