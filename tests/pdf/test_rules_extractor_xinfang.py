@@ -67,3 +67,16 @@ def test_level_cell_straddling_a_page_break(accounts):
     assert levels["每本刊物印刷成本"] == ("成本指标", "经济成本指标")
     training = {i.name: (i.level1, i.level2) for i in accounts[0].indicators}
     assert training["信访系统干部整体素质"] == ("效益指标", "社会效益指标")
+
+
+def test_accounts_level_cells_cut_by_a_page_break(accounts):
+    # 信息化运行维护: the 产出指标 and 质量指标 cells straddle pages 35-36 and print after the rows they cover.
+    (it,) = [r for r in accounts if r.name == "信息化运行维护"]
+    levels = [(i.level1, i.level2, i.name) for i in it.indicators[:5]]
+    assert levels == [
+        ("成本指标", "经济成本指标", "项目成本控制"),
+        ("产出指标", "数量指标", "数据中心设备维护量"),
+        ("产出指标", "质量指标", "前端运维问题响应时间"),
+        ("产出指标", "质量指标", "设备完好率"),
+        ("产出指标", "质量指标", "系统持续稳定运行时间比率（运行小时数/全年总小时数）"),
+    ]

@@ -162,3 +162,51 @@ def test_seed_004_packed_cells_and_department_table(seeds):
     assert (work.department_code, work.department) == ("038", "阳泉市商务局")
     assert (work.funding.period_total, work.funding.annual_total) == (Decimal("490000"), Decimal("180000"))
     assert work.funding.sources.local == Decimal("180000")  # label misprinted 市基（区）财政资金
+
+
+def test_seed_000_goal_cells_split_by_repetition(seeds):
+    records = seeds["000"][1]
+    village = _by_name(records, "Z驻村帮扶工作人员经费")  # 实施期 and 年度 goal printed one after the other
+    assert (
+        village.goals.period == village.goals.annual == "2024年保障驻村扶贫人员工作期间补助，保障驻村工作人员基本生活。"
+    )
+    port = _by_name(records, "Z大同航空口岸保障补贴经费")  # both cells on one line
+    assert port.goals.period == port.goals.annual == "项目实施后保障我市航空口岸正常运转。"
+    hostel = records[1]  # the 年度 cell is cut short by the page end
+    assert hostel.goals.period.endswith("退休人员基础性绩效。")
+    assert hostel.goals.annual.endswith("人员2024年生活补助及社")
+    work = _by_name(records, "J商务运行工作经费")  # the vertical 绩/效 label below is not part of the goal
+    assert work.goals.annual.endswith("为全市经济社会发")
+    assert work.goals.period.endswith("为全市经济社会发展提供新动能。")
+
+
+def test_seed_002_label_rows_and_shifted_ecology_row(seeds):
+    records = seeds["002"][1]
+    dept = records[0]  # "生态效益指标 | 可持續影响指标 | 促进居民经济消费 | 促进" on one row
+    (row,) = [i for i in dept.indicators if i.name == "促进居民经济消费"]
+    assert (row.level1, row.level2, row.value_raw) == ("效益指标", "可持續影响指标", "促进")
+    for name in ("专项业务经费", "招商引资专项经费"):  # 可持续发展(影响) rows with no name or value
+        assert not [i for i in _by_name(records, name).indicators if i.name.startswith("可持续发展")]
+
+
+def test_seed_004_label_rows_duplicated_levels(seeds):
+    records = seeds["004"][1]
+    dept = records[0]
+    assert "生态效益指标" not in [i.name for i in dept.indicators]
+    work = _by_name(records, "2026年商务工作经费")  # 可持續影响 row shifted right
+    influence = [(i.column, i.level2, i.name, i.value_raw) for i in work.indicators if i.level2 == "可持續影响"]
+    assert influence == [
+        ("period", "可持續影响", "参展企业影响力", "逐步提升"),
+        ("annual", "可持續影响", "参展企业影响力", "逐步提升"),
+    ]
+    relief = _by_name(records, "遗属补助")  # 产出指标 printed on the header line, 二级 cells printed twice
+    rows = [(i.column, i.level1, i.level2, i.name, i.value_raw) for i in relief.indicators]
+    assert [r for r in rows if r[0] == "period"][:5] == [
+        ("period", "产出指标", "数量指标", "补助发放人数", "3人"),
+        ("period", "产出指标", "质量指标", "应发尽发率", "100%"),
+        ("period", "产出指标", "质量指标", "发放对象准确率", "100%"),
+        ("period", "产出指标", "时效指标", "补助发放时间", "按月发放"),
+        ("period", "成本指标", "成本指标", "遗属补助标准", "按现行工资审批标准"),
+    ]
+    assert ("annual", "产出指标", "质量指标", "应发尽发率", "") in rows
+    assert len(rows) == 14

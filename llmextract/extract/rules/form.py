@@ -8,10 +8,16 @@ page: "…补助资" / "金"), and a row that starts with an unknown label ends 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from llmextract.extract.rules.labels import LabelMatch, find_labels, match_label
 from llmextract.extract.rules.segments import Seg, strip_seg, sub_seg, unbreak
+
+# Two or more trailing lines of one CJK character each: a tall label printed vertically (绩/效/指/标).
+_VERTICAL_TAIL = re.compile(r"(\s*\n\s*[\u4e00-\u9fff]){2,}\s*$")
+_CELL_GAP = re.compile(r"\s+")
+_MIN_REPEAT = 4
 
 
 @dataclass(slots=True)
@@ -55,10 +61,43 @@ def read_raw_form(text: str, offset: int) -> list[Occurrence]:
         label_seg = Seg(text[pos : label.end], offset + pos, offset + label.end)
         occurrence = Occurrence(label.key, label_seg, label.unit)
         value = _strip_quotes(strip_seg(Seg(text[label.end : value_end], offset + label.end, offset + value_end)))
-        if value.text:
-            occurrence.values.append(Seg(unbreak(value.text), value.start, value.end))
+        if label.key == "goals":
+            value = _strip_vertical_label(value)
+        pieces = _two_goal_cells(value) if label.key == "goals" and _has_goal_columns(found) else [value]
+        occurrence.values.extend(Seg(unbreak(p.text), p.start, p.end) for p in pieces if p.text)
         occurrences.append(occurrence)
     return occurrences
+
+
+def _has_goal_columns(found: list[tuple[int, LabelMatch]]) -> bool:
+    return any(label.key == "goals_period" for _, label in found)
+
+
+def _strip_vertical_label(seg: Seg) -> Seg:
+    """A label printed one character per line ("绩\n效") ends a raw cell when the next row's label is tall."""
+    m = _VERTICAL_TAIL.search(seg.text)
+    return sub_seg(seg, 0, m.start()) if m else seg
+
+
+def _two_goal_cells(seg: Seg) -> list[Seg]:
+    """The 实施期 | 年度 goal cells of a raw dump, printed one after the other under one 总体目标 label.
+
+    The dump loses the column boundary; when the 年度 text repeats the 实施期 text (the usual case for a
+    one-year project, possibly cut short by the page end), the split is where that repetition starts.
+    Otherwise the cells cannot be told apart and the whole text stays one value.
+    """
+    best: list[Seg] = [seg]
+    best_len = 0
+    for m in _CELL_GAP.finditer(seg.text):
+        first, second = sub_seg(seg, 0, m.start()), sub_seg(seg, m.end(), len(seg.text))
+        a, b = _squash(first.text), _squash(second.text)
+        if len(b) >= _MIN_REPEAT and len(b) > best_len and len(b) <= len(a) and a.startswith(b):
+            best, best_len = [first, second], len(b)
+    return best
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def _explode(cell: Seg) -> list[tuple[LabelMatch | None, Seg]]:

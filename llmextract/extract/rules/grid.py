@@ -123,6 +123,10 @@ def _by_position(cells: list[Seg], layout: Layout) -> list[Group] | None:
         if role == "l1" and level == 2 and clean_level(cell.text) != AMBIGUOUS:
             return None
         setattr(group, role, cell)
+    for group in groups.values():
+        if group.name is not None and group.value is None and level_of(group.name.text) == 2:
+            # a row that prints only a level word, shifted into the 三级 column: a label, not an indicator
+            group.l2, group.name = group.l2 or group.name, None
     return [groups[i] for i in sorted(groups)]
 
 
@@ -151,7 +155,9 @@ def read_tokens(tokens: list[Seg], layout: Layout, carry_l1: str | None, *, wrap
                 close()
             current.l1 = tok
             last_l1 = clean_level(tok.text)
-        elif level == 2 and not (current.l2 and not current.name and _names_a_value(tokens, i, n_groups)):
+        elif level == 2 and not wrap and _repeats_level(tokens, i, current, n_groups - len(groups)):
+            continue
+        elif level == 2 and not (current.l2 and not current.name and _names_a_value(tokens, i, layout)):
             if current.name or current.l2:
                 close()
             current.l2 = tok
@@ -171,19 +177,35 @@ def read_tokens(tokens: list[Seg], layout: Layout, carry_l1: str | None, *, wrap
     return groups
 
 
-def _names_a_value(tokens: list[Seg], i: int, n_groups: int) -> bool:
-    """A level word right after the row's 二级 is its 三级 name ("服务对象满意度" before "≥95%")."""
+def _repeats_level(tokens: list[Seg], i: int, current: Group, slots: int) -> bool:
+    """A 二级 printed twice in a row ("数量指标 数量指标 人数 3人 数量指标 人数 3人"): the export duplicated the
+    cell. Read as an empty group instead, it would push the row's indicators past its column groups."""
+    if current.l2 is None or current.name is not None or clean_level(tokens[i].text) != clean_level(current.l2.text):
+        return False
+    cells = sum(1 for tok in tokens[i + 1 :] if level_of(tok.text) is None)
+    return cells >= 2 * slots
+
+
+def _names_a_value(tokens: list[Seg], i: int, layout: Layout) -> bool:
+    """A level word right after the row's 二级 is its 三级 name ("服务对象满意度" before "≥95%"), unless a
+    name and a value still follow it in a one-group row: then the first 二级 labelled an empty row above."""
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    return n_groups == 1 or (nxt is not None and level_of(nxt.text) is None and is_definite_value(nxt.text))
+    if nxt is not None and level_of(nxt.text) is None and is_definite_value(nxt.text):
+        return True
+    if len(layout.columns) > 1:
+        return False
+    cells_after_name = 1 + sum(layout.has(role) for role in ("actual", "weight", "score"))
+    return len(tokens) - i - 1 <= cells_after_name
 
 
 def _token_level(tok: Seg, nxt: Seg | None, current: Group, last_l1: str | None) -> int | None:
-    """Level of a token in context: 成本指标 is 一级 before a 二级 word or at the top of a new-style grid."""
+    """Level of a token in context: 成本指标 is 一级 before a 二级 word (or another 成本指标) or at the top of a
+    new-style grid."""
     level = level_of(tok.text)
     if level is None or clean_level(tok.text) != AMBIGUOUS:
         return level
     if current.l1 is not None:
         return 2
-    if nxt is not None and level_of(nxt.text) == 2:
-        return 1
+    if nxt is not None and (level_of(nxt.text) == 2 or clean_level(nxt.text) == AMBIGUOUS):
+        return 1  # "成本指标 成本指标": the 一级 and its 二级 of the same name
     return 2 if last_l1 == "产出指标" else 1

@@ -15,49 +15,114 @@ from llmextract.core.locations import Location
 from llmextract.core.numbers import parse_indicator_value, try_decimal
 from llmextract.core.records import Indicator
 from llmextract.extract.rules.grid import Carry, Group, Layout, parse_header, read_row, read_tokens
-from llmextract.extract.rules.levels import clean_level, clean_name, level_of, name_weight
+from llmextract.extract.rules.levels import belongs_under, clean_level, clean_name, level_of, name_weight
 from llmextract.extract.rules.raw_grid import raw_tokens
 from llmextract.extract.rules.segments import PLAIN, Seg, sub_seg
 
 _PACK_SEPARATOR = re.compile(r"\s*[;；]\s*")
 _TASK_PREFIX = re.compile(r"^任务\s*\d+\s*[:：]\s*")
+# Every character of the level vocabulary, and spaces: lines made of these can be pieces of level cells.
+_LEVEL_CHARS = frozenset("产出效益满意度成本数量质时经济社会生态环境可持续續发展影响服务对象指标 \u3000\t")
 
 Locate = Callable[[int, int], Location]
 
 
 def tab_indicators(header: list[Seg], rows: list[list[Seg]], locate: Locate) -> list[Indicator]:
-    """Indicators of a grid of tab-separated rows below its ``header`` row."""
+    """Indicators of a grid of tab-separated rows below its ``header`` row.
+
+    A merged level cell cut by a page break loses its text from the rows it covers; PDF ingest prints that
+    text as plain lines after them. Such lines name the 二级 of every row since the last row that printed its
+    own 一级 or 二级, and the 一级 of those rows and of the rows before them whose 二级 belongs to it.
+    """
     layout = parse_header(header)
-    carry = Carry()
+    # The first row's merged 一级 cell sometimes lands on the header line ("绩效指标 产出指标 一级指标 …").
+    carry = Carry(l1=next((clean_level(c.text) for c in header if level_of(c.text) == 1), None))
     out: list[Indicator] = []
-    since_levels = 0  # indicators read since the last row that printed its own level cells
-    for i, row in enumerate(rows):
-        if row[0].col == PLAIN:
-            levels = _level_line(row[0].text, rows[i + 1][0] if i + 1 < len(rows) else None)
-            if levels is not None:
-                out[since_levels:] = [ind.model_copy(update=levels) for ind in out[since_levels:]]
-                carry.l1, carry.l2 = levels["level1"], {0: levels["level2"]}
+    since_l1 = since_l2 = 0  # indicators read since the last row that printed its own 一级 / 二级 cell
+    i = 0
+    while i < len(rows):
+        if rows[i][0].col == PLAIN:
+            run = [rows[i][0].text]
+            while i + 1 < len(rows) and rows[i + 1][0].col == PLAIN:
+                i += 1
+                run.append(rows[i][0].text)
+            i += 1
+            level1, level2 = _level_lines(run)
+            if level2 is not None:
+                out[since_l2:] = [ind.model_copy(update={"level2": level2}) for ind in out[since_l2:]]
+                carry.l2 = {0: level2}
+            if level1 is not None:
+                first = _level1_start(out, level1, since_l1, since_l2 if level2 is not None else len(out))
+                out[first:] = [ind.model_copy(update={"level1": level1}) for ind in out[first:]]
+                carry.l1 = level1
             continue
-        groups = read_row(row, layout, carry.l1)
+        groups = read_row(rows[i], layout, carry.l1)
         for group in groups:
             out.extend(_indicators(group, layout, carry, locate))
+        if any(g.l1 for g in groups):
+            since_l1 = len(out)
         if any(g.l1 or g.l2 for g in groups):
-            since_levels = len(out)
+            since_l2 = len(out)
+        i += 1
     return out
 
 
-def _level_line(text: str, nxt: Seg | None) -> dict[str, str] | None:
-    """一级/二级 of a merged cell printed outside the grid ("产出指标 数量指标"), possibly wrapped before its
-    last character ("效益指 社会效益指" / "标 标"); None for any other line (page numbers, titles)."""
-    words = text.split()
-    if nxt is not None and nxt.col == PLAIN and len(nxt.text.split()) == len(words):
-        wrapped = [a + b for a, b in zip(words, nxt.text.split(), strict=True)]
-        if all(level_of(w) for w in wrapped):
-            words = wrapped
+def _level1_start(out: list[Indicator], level1: str, since_l1: int, covered: int) -> int:
+    """First indicator under a 一级 cell printed outside the grid: those from ``covered`` on, and before them
+    the rows (back to the last printed 一级) whose 二级 is one of this 一级's (数量 under 产出)."""
+    first = covered
+    while first > since_l1 and belongs_under(level1, out[first - 1].level2):
+        first -= 1
+    return first
+
+
+def _level_lines(lines: list[str]) -> tuple[str | None, str | None]:
+    """一级/二级 words of merged cells printed outside the grid: "产出指标 数量指标" on one line, two columns
+    wrapped before their last character ("效益指 社会效益指" / "标 标"), or one cell a line ("产出指" / "标" /
+    "质量指标"). Page numbers, running titles and any other text between them are not level cells."""
+    words: list[str] = []
+    for run in _level_runs(lines):
+        words.extend(_level_words(run) or [])
     kinds = [level_of(w) for w in words]
-    if kinds != [1, 2]:
-        return None
-    return {"level1": clean_level(words[0]), "level2": clean_level(words[1])}
+    if kinds not in ([1, 2], [1], [2]):
+        return None, None
+    level1 = clean_level(words[0]) if kinds[0] == 1 else None
+    level2 = clean_level(words[-1]) if kinds[-1] == 2 else None
+    return level1, level2
+
+
+def _level_runs(lines: list[str]) -> list[list[str]]:
+    """Consecutive lines made only of pieces of level words ("产出指", "标"), split at any other line."""
+    runs: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip() and set(line) - _LEVEL_CHARS:
+            runs.append([])
+        elif line.strip():
+            runs[-1].append(line)
+    return [run for run in runs if run]
+
+
+def _level_words(lines: list[str]) -> list[str] | None:
+    """The level words of lines of level-word pieces; None when some piece is left over."""
+    words: list[str] = []
+    pending = ""  # a level word wrapped over lines, read so far
+    i = 0
+    while i < len(lines):
+        parts = lines[i].split()
+        nxt = lines[i + 1].split() if i + 1 < len(lines) else []
+        if len(parts) > 1 and len(nxt) == len(parts):
+            wrapped = [a + b for a, b in zip(parts, nxt, strict=True)]
+            if all(level_of(w) for w in wrapped):
+                words.extend(wrapped)
+                i += 2
+                continue
+        for part in parts:
+            pending += part
+            if level_of(pending):
+                words.append(pending)
+                pending = ""
+        i += 1
+    return None if pending else words
 
 
 def raw_indicators(

@@ -16,11 +16,19 @@ _WEIGHT = re.compile(r"\s*[(（]\s*\d+(\.\d+)?\s*分?\s*[)）]\s*$")
 _NAME_WEIGHT = re.compile(r"\s*[(（]\s*\d+(\.\d+)?\s*分\s*[)）]\s*$")
 _LEVEL1 = re.compile(r"^(产出|效益|满意度|成本)(指标)?$")
 _LEVEL2 = re.compile(
-    r"^(数量|质量|时效|成本|经济成本|社会成本|生态环境成本|生态成本|经济效益|社会效益|生态效益|可持续影响|"
+    r"^(数量|质量|时效|成本|经济成本|社会成本|生态环境成本|生态成本|经济效益|社会效益|生态效益|可持[续續](发展)?影响|可持[续續]发展|"
     r"服务对象满意度|满意度|经济|社会|生态)(指标)?$"
 )
 _GENERIC_LEVEL2 = re.compile(r"^[\u4e00-\u9fff]{2,10}指标$")
 AMBIGUOUS = "成本指标"
+_FAMILIES = {
+    "产出": frozenset({"数量", "质量", "时效", "成本"}),
+    "效益": frozenset(
+        {"经济效益", "社会效益", "生态效益", "可持续影响", "可持续发展影响", "可持续发展", "经济", "社会", "生态"}
+    ),
+    "满意度": frozenset({"服务对象满意度", "满意度"}),
+    "成本": frozenset({"经济成本", "社会成本", "生态环境成本", "生态成本"}),
+}
 _CLEAN_UNIT = re.compile(r"^[^\d\s，,。;；:：()（）]{0,8}$")
 _DATE = re.compile(r"^\d{4}年(度|全年)?(\d{1,2}月)?(\d{1,2}日)?(份|底|末|前|内|以内|之前|完成|[~～-].*)*$")
 
@@ -49,6 +57,13 @@ def level_of(text: str) -> int | None:
     if _LEVEL2.match(word) or _GENERIC_LEVEL2.match(word):
         return 2
     return None
+
+
+def belongs_under(level1: str, level2: str | None) -> bool:
+    """Whether ``level2`` is one of the 二级 words of ``level1`` (数量 under 产出, 社会效益 under 效益)."""
+    family = _FAMILIES.get(_LEVEL1.sub(r"\1", clean_level(level1)))
+    word = clean_level(level2 or "").removesuffix("指标").replace("續", "续")
+    return family is not None and word in family
 
 
 def split_level_prefix(text: str) -> tuple[str, str] | None:
