@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from llmextract.evals.metrics import (
@@ -75,7 +76,7 @@ class Tally:
     requests: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost: float = 0.0
+    cost: Decimal = Decimal(0)  # money is Decimal, in the price table's currency
     cached: int = 0
     wall_time_s: float = 0.0
 
@@ -86,13 +87,16 @@ class Tally:
 
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict: it rebuilds a Counter from its (key, count) pairs, counting the pairs.
-        return {k: dict(v) if isinstance(v, Counter) else v for k, v in vars(self).items()}
+        return {
+            k: dict(v) if isinstance(v, Counter) else str(v) if isinstance(v, Decimal) else v
+            for k, v in vars(self).items()
+        }
 
     def add_usage(self, usage: Usage) -> None:
         self.requests += usage.requests
         self.prompt_tokens += usage.prompt_tokens
         self.completion_tokens += usage.completion_tokens
-        self.cost += float(usage.cost or 0)
+        self.cost += usage.cost or Decimal(0)
         self.cached += usage.cached
 
     def add_extraction(self, m: ExtractionMetrics) -> None:
@@ -208,7 +212,7 @@ def rates(t: Tally) -> dict[str, Any]:
             "calls": t.requests,
             "prompt_tokens": t.prompt_tokens,
             "completion_tokens": t.completion_tokens,
-            "cost": round(t.cost, 6),
+            "cost": str(t.cost),
             "cached": t.cached,
             "wall_time_s": round(t.wall_time_s, 2),
         },
