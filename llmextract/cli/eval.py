@@ -7,6 +7,7 @@ when a rate fell by more than the tolerance stated in the report; 2 on a bad sui
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -15,7 +16,7 @@ from llmextract.cli.output import console, err_console, print_json, user_errors
 from llmextract.evals.compare import Change, compare, regressions
 from llmextract.evals.render import to_html, to_markdown
 from llmextract.evals.runner import run_suite
-from llmextract.evals.suite import SuiteError, load_suite
+from llmextract.evals.suite import SuiteError, check_record_mode, load_suite
 
 
 def eval_command(
@@ -25,6 +26,11 @@ def eval_command(
         None, "--baseline", help="A previous report.json: exit 1 if a rate fell by more than the tolerance."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON report instead of the Markdown one."),
+    record_mode: str | None = typer.Option(
+        None,
+        "--record-mode",
+        help="For a suite with a cassette: none (replay only), once, new_episodes or all; overrides the suite's.",
+    ),
 ) -> None:
     """Run an eval suite: project/field/indicator accuracy against gold, verifier precision/recall and
     mutation detection, calibration of the review threshold, tokens, calls, cost and wall time.
@@ -33,6 +39,10 @@ def eval_command(
     """
     with user_errors():
         loaded = load_suite(suite)
+        if record_mode is not None:
+            if loaded.cassette is None:
+                raise SuiteError("--record-mode needs a suite with a cassette", path=str(suite))
+            loaded = replace(loaded, record_mode=check_record_mode(record_mode))
         base = _read_baseline(baseline) if baseline else None
         report = run_suite(loaded, progress=lambda name: err_console.print(f"[dim]eval {name}[/]"))
     changes: list[Change] | None = compare(report, base) if base is not None else None

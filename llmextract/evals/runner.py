@@ -2,25 +2,38 @@
 
 The report is a plain dict (it is written as JSON as is): ``summary`` holds the rates over all documents
 (micro-averaged: counts are summed first), ``documents`` the same rates per document with the raw counts.
+
+A suite that names a ``cassette`` runs its LLM calls inside ``vcr.use_cassette``: with record_mode ``none``
+every call is answered from the cassette (no server, no key, no response cache) and a cassette that no longer
+matches the requests (a changed prompt, schema or setting) is an error, not a silent fallback to the rules.
 """
 
 from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
 from llmextract import __version__
 from llmextract.evals.metrics import score_extraction, score_verifier
 from llmextract.evals.mutation_eval import run_mutations
-from llmextract.evals.suite import Suite, SuiteDocument
+from llmextract.evals.suite import Suite, SuiteDocument, SuiteError
 from llmextract.evals.tally import DEFINITIONS, TOLERANCES, Tally, rates
 from llmextract.pipeline import Config, DocumentResult, ExtractorChoice, process
 from llmextract.settings import resolve_settings
 
 GoldLoader = Callable[[Path], Any]
+# Replay sends no key; the recorded headers never hold one (see _CASSETTE_OPTIONS).
+REPLAY_KEY = "cassette-replay"
+_CASSETTE_OPTIONS = {
+    "filter_headers": ["authorization", "api-key", "x-api-key", "openai-organization"],
+    "match_on": ["method", "scheme", "host", "port", "path", "body"],
+    "decode_compressed_response": True,
+}
 
 
 def _default_gold_loader(path: Path) -> Any:
@@ -30,9 +43,13 @@ def _default_gold_loader(path: Path) -> Any:
 
 
 def suite_config(suite: Suite) -> Config:
-    settings = resolve_settings(model=suite.model, mode=suite.mode) if suite.extractor != "rules" else None
-    if settings is None:
+    if suite.extractor == "rules":
         return Config(extractor="rules", review_threshold=suite.review_threshold)
+    settings = resolve_settings(model=suite.model, mode=suite.mode, **suite.llm)
+    if suite.cassette is not None:
+        # No response cache: a cached answer would be neither recorded nor replayed. Replay needs no key.
+        key = settings.api_key if suite.record_mode != "none" and settings.api_key else REPLAY_KEY
+        settings = replace(settings, cache_path=None, api_key=key)
     extractor = cast(ExtractorChoice, suite.extractor)
     return Config(extractor=extractor, settings=settings, review_threshold=suite.review_threshold)
 
@@ -48,18 +65,20 @@ def run_suite(
     documents = []
     total = Tally()
     by_kind: dict[str, Tally] = {}
-    for entry in suite.documents:
-        has_gold = entry.gold is not None and entry.gold.is_file()
-        if entry.require_gold and not has_gold:
-            documents.append({"source": entry.path.name, "skipped": f"no gold file {entry.gold}"})
-            continue
-        if progress:
-            progress(entry.path.name)
-        tally, extra = _run_document(suite, config, entry, gold_loader if has_gold else None)
-        total += tally
-        kind = by_kind.setdefault(extra["kind"], Tally())
-        kind += tally
-        documents.append({"source": entry.path.name, **extra, "metrics": rates(tally), "counts": tally.to_dict()})
+    cassette: dict[str, Any] = {}
+    with _cassette(suite, cassette):
+        for entry in suite.documents:
+            has_gold = entry.gold is not None and entry.gold.is_file()
+            if entry.require_gold and not has_gold:
+                documents.append({"source": entry.path.name, "skipped": f"no gold file {entry.gold}"})
+                continue
+            if progress:
+                progress(entry.path.name)
+            tally, extra = _run_document(suite, config, entry, gold_loader if has_gold else None)
+            total += tally
+            kind = by_kind.setdefault(extra["kind"], Tally())
+            kind += tally
+            documents.append({"source": entry.path.name, **extra, "metrics": rates(tally), "counts": tally.to_dict()})
     summary = rates(total)
     summary["wall_time_s"] = round(time.perf_counter() - started, 2)
     # The issue's mutation target is stated for the seeds (text exports): show them apart from the PDFs.
@@ -71,8 +90,61 @@ def run_suite(
         "definitions": DEFINITIONS,
         "tolerances": TOLERANCES,
         "summary": summary,
+        "cassette": cassette or None,
         "documents": documents,
     }
+
+
+@contextmanager
+def _cassette(suite: Suite, info: dict[str, Any]) -> Iterator[None]:
+    """Run the body inside the suite's cassette, if it names one; ``info`` receives what was replayed."""
+    if suite.cassette is None or suite.extractor == "rules":
+        yield
+        return
+    try:
+        import vcr  # only suites with a cassette need vcrpy (it comes with the dev extra)
+    except ImportError:
+        raise SuiteError(
+            "this suite replays a cassette and needs vcrpy", hint="pip install vcrpy", path=str(suite.path)
+        ) from None
+    path = suite.cassette
+    if suite.record_mode == "none" and not path.is_file():
+        raise SuiteError(
+            f"cassette not found: {path}",
+            hint="record it against the suite's base_url with: llmextract eval SUITE --record-mode once",
+            path=str(suite.path),
+        )
+    seen: set[tuple[str, str, Any]] = set()
+
+    def note(request: Any) -> Any:  # every request the run sends, as matching sees it
+        seen.add(_request_key(request))
+        return request
+
+    recorder = vcr.VCR(record_mode=suite.record_mode, before_record_request=note, **_CASSETTE_OPTIONS)
+    with recorder.use_cassette(str(path)) as tape:
+        loaded = len(tape.data)
+        yield
+    unmatched = seen - {_request_key(r) for r in tape.requests}
+    info |= {
+        "file": str(path),
+        "record_mode": suite.record_mode,
+        "interactions": len(tape.data),
+        "played": tape.play_count,
+        "recorded": len(tape.data) - loaded,
+        "unmatched": len(unmatched),
+    }
+    if suite.record_mode == "none" and (unmatched or not tape.all_played):
+        raise SuiteError(
+            f"the cassette no longer matches the requests: {tape.play_count} of {len(tape.data)} recorded calls "
+            f"were replayed, {len(unmatched)} request(s) are not in it",
+            hint="the prompt, schema, LLM settings or documents changed: delete the cassette and re-record it with "
+            "--record-mode once against the suite's base_url",
+            path=str(path),
+        )
+
+
+def _request_key(request: Any) -> tuple[str, str, Any]:
+    return (request.method, request.uri, request.body)
 
 
 def _run_document(
@@ -86,6 +158,8 @@ def _run_document(
         "kind": result.doc.kind,
         "gold": str(entry.gold) if gold_loader else None,
         "records": len(result.records),
+        # LLM and hybrid runs: blocks whose LLM reading failed (hybrid keeps the rules reading for them).
+        "llm_failures": len(result.llm_failures),
     }
     if gold_loader is not None:
         assert entry.gold is not None

@@ -9,6 +9,10 @@
     review_threshold: 0.8
     mutations: {count: 40, seed: 7}
     gold_dir: ../gold           # <gold_dir>/<document file name>.gold.json is its default gold
+    llm: {max_reasks: 0}        # LLM settings (base_url, concurrency, max_reasks, …); never api_key
+    cassette:                   # optional: replay the LLM calls from a vcrpy cassette (needs vcrpy)
+      path: ../cassettes/seed001-llm.yaml
+      record_mode: none         # none (replay only) | once | new_episodes | all; --record-mode overrides
     documents:
       - path: ../../tests/fixtures/seeds/000_853eedb28f35c8b1.txt
       - path: ../../tests/fixtures/pdf/2026年烟台市商务局部门预算.pdf
@@ -20,7 +24,7 @@ Paths are relative to the suite file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +34,32 @@ from llmextract.core.errors import LLMExtractError
 from llmextract.score import DEFAULT_THRESHOLD
 
 EXTRACTORS = ("auto", "rules", "llm", "hybrid")
-_KEYS = {"name", "description", "extractor", "model", "mode", "review_threshold", "mutations", "gold_dir", "documents"}
+_KEYS = {
+    "name",
+    "description",
+    "extractor",
+    "model",
+    "mode",
+    "llm",
+    "cassette",
+    "review_threshold",
+    "mutations",
+    "gold_dir",
+    "documents",
+}
+# LLM settings a suite may pin (model and mode have their own keys). Never the key, and the response cache is
+# the runner's business: a suite measures the model, not the cache.
+LLM_KEYS = {
+    "base_url",
+    "concurrency",
+    "max_reasks",
+    "max_retries",
+    "timeout",
+    "backoff_cap",
+    "max_tokens",
+    "temperature",
+}
+RECORD_MODES = ("none", "once", "new_episodes", "all")
 
 
 class SuiteError(LLMExtractError):
@@ -56,6 +85,9 @@ class Suite:
     mutation_count: int = 0
     mutation_seed: int = 0
     description: str = ""
+    llm: dict[str, Any] = field(default_factory=dict)
+    cassette: Path | None = None
+    record_mode: str = "none"
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -67,6 +99,10 @@ class Suite:
             "mode": self.mode,
             "review_threshold": self.review_threshold,
             "mutations": {"count": self.mutation_count, "seed": self.mutation_seed},
+            "llm": dict(self.llm),
+            "cassette": None
+            if self.cassette is None
+            else {"file": str(self.cassette), "record_mode": self.record_mode},
         }
 
 
@@ -101,6 +137,20 @@ def load_suite(path: str | Path) -> Suite:
     docs = tuple(_document(entry, base, gold_dir, path) for entry in data.get("documents") or [])
     if not docs:
         raise SuiteError("the suite lists no documents", hint="add a documents: list of {path: …}", path=str(path))
+    llm = data.get("llm") or {}
+    if not isinstance(llm, dict) or set(llm) - LLM_KEYS:
+        bad = sorted(set(llm) - LLM_KEYS) if isinstance(llm, dict) else [repr(llm)]
+        raise SuiteError(
+            f"invalid llm settings: {', '.join(bad)}", hint=f"allowed: {', '.join(sorted(LLM_KEYS))}", path=str(path)
+        )
+    wrong = sorted(k for k, v in llm.items() if not isinstance(v, str if k == "base_url" else int | float))
+    if wrong or any(isinstance(v, bool) for v in llm.values()):
+        raise SuiteError(
+            f"llm settings of the wrong type: {', '.join(wrong or sorted(llm))}",
+            hint="base_url is a string, the others are numbers",
+            path=str(path),
+        )
+    cassette, record_mode = _cassette(data.get("cassette"), base, path)
     return Suite(
         name=str(data.get("name") or path.stem),
         path=path,
@@ -112,7 +162,34 @@ def load_suite(path: str | Path) -> Suite:
         mutation_count=count,
         mutation_seed=seed,
         description=str(data.get("description") or ""),
+        llm=dict(llm),
+        cassette=cassette,
+        record_mode=record_mode,
     )
+
+
+def check_record_mode(mode: str, suite: Path | None = None) -> str:
+    if mode not in RECORD_MODES:
+        raise SuiteError(
+            f"unknown record_mode {mode!r}",
+            hint=f"use one of {', '.join(RECORD_MODES)}",
+            path=None if suite is None else str(suite),
+        )
+    return mode
+
+
+def _cassette(entry: Any, base: Path, suite: Path) -> tuple[Path | None, str]:
+    if entry is None:
+        return None, "none"
+    if isinstance(entry, str):
+        entry = {"path": entry}
+    if not isinstance(entry, dict) or not entry.get("path") or set(entry) - {"path", "record_mode"}:
+        raise SuiteError(
+            "cassette needs a path and optionally record_mode",
+            hint="cassette: {path: ../cassettes/x.yaml, record_mode: none}",
+            path=str(suite),
+        )
+    return base / entry["path"], check_record_mode(str(entry.get("record_mode") or "none"), suite)
 
 
 def _document(entry: Any, base: Path, gold_dir: Path | None, suite: Path) -> SuiteDocument:
