@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from llmextract.core.document import Document
-from llmextract.core.findings import Finding, Severity
+from llmextract.core.findings import Finding
 from llmextract.core.records import NumberCheck, ProjectRecord
-from llmextract.verify.report import Span, VerificationReport
-from llmextract.verify.rules import BY_ID
+from llmextract.verify.report import Checker, Span
 
 _NO_RELATION = "no other figure in the document restates or constrains it"
 _TARGET = "an indicator target: nothing in the document restates it"
@@ -59,17 +58,16 @@ class _Result:
 class RecordLedger:
     """What the record rules report to, for one record; also counts into the document's report."""
 
-    def __init__(self, doc: Document, record: ProjectRecord, report: VerificationReport) -> None:
+    def __init__(self, doc: Document, record: ProjectRecord, checker: Checker) -> None:
         self.doc = doc
         self.record = record
-        self.report = report
+        self.checker = checker
         self.findings: list[Finding] = []
         self.numbers = record_numbers(record)
         self._results: dict[str, _Result] = {}
 
     def passed(self, rule_id: str, paths: Iterable[str], note: str, *, verifies: bool = True) -> None:
-        self.report.passed += 1
-        self.report.by_rule[rule_id] += 1
+        self.checker.passed(rule_id)
         for path in paths:
             result = self._result(path)
             result.add(rule_id, note)
@@ -85,21 +83,16 @@ class RecordLedger:
         spans: list[Span],
         paths: Iterable[str] = (),
     ) -> None:
-        self.report.failed += 1
-        self.report.by_rule[rule_id] += 1
-        severity = BY_ID[rule_id].severity
         for path in paths:
             result = self._result(path)
             result.add(rule_id, f"{expected} ≠ {actual}")
             result.failed.append(rule_id)
-        self._add(rule_id, severity, message, expected, actual, spans)
+        self.findings.append(self.checker.failed(rule_id, message, expected, actual, spans, self.record.name))
 
     def unchecked(self, rule_id: str, message: str, spans: list[Span], paths: Iterable[str] = ()) -> None:
         """A check that could not be made: an info finding, and the reason noted on the numbers."""
-        self.report.not_checkable += 1
-        self.report.by_rule[rule_id] += 1
         self.note(rule_id, paths, message)
-        self._add(rule_id, "info", message, None, None, spans)
+        self.findings.append(self.checker.unchecked(rule_id, message, spans, self.record.name))
 
     def confirm(self, rule_id: str, paths: Iterable[str]) -> None:
         """Numbers a check counted elsewhere (a document-level relation over several records) verified."""
@@ -136,24 +129,3 @@ class RecordLedger:
 
     def _result(self, path: str) -> _Result:
         return self._results.setdefault(path, _Result())
-
-    def _add(
-        self,
-        rule_id: str,
-        severity: Severity,
-        message: str,
-        expected: str | None,
-        actual: str | None,
-        spans: list[Span],
-    ) -> None:
-        finding = Finding(
-            rule_id=rule_id,
-            severity=severity,
-            message=message,
-            expected=expected,
-            actual=actual,
-            locations=[self.doc.location(s, e) for s, e in spans],
-            record=self.record.name,
-        )
-        self.findings.append(finding)
-        self.report.findings.append(finding)

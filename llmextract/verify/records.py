@@ -56,7 +56,7 @@ def check_records(
     pairs: list[tuple[ProjectRecord, RecordLedger]] = []
     groundings = []
     for record in records:
-        ledger = RecordLedger(doc, record, checker.report)
+        ledger = RecordLedger(doc, record, checker)
         grounded = ground(doc, record, ledger)
         for what, rule in _RULES:
             try:

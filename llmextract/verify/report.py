@@ -81,15 +81,23 @@ class Checker:
         else:
             self.failed(rule_id, message, expected, actual, spans)
 
-    def failed(self, rule_id: str, message: str, expected: str, actual: str, spans: list[Span]) -> None:
+    def failed(
+        self,
+        rule_id: str,
+        message: str,
+        expected: str,
+        actual: str,
+        spans: list[Span],
+        record: str | None = None,
+    ) -> Finding:
         self.report.failed += 1
         self.report.by_rule[rule_id] += 1
-        self._add(rule_id, BY_ID[rule_id].severity, message, expected, actual, spans)
+        return self._add(rule_id, BY_ID[rule_id].severity, message, expected, actual, spans, record)
 
-    def unchecked(self, rule_id: str, message: str, spans: list[Span]) -> None:
+    def unchecked(self, rule_id: str, message: str, spans: list[Span], record: str | None = None) -> Finding:
         self.report.not_checkable += 1
         self.report.by_rule[rule_id] += 1
-        self._add(rule_id, "info", message, None, None, spans)
+        return self._add(rule_id, "info", message, None, None, spans, record)
 
     def _add(
         self,
@@ -99,15 +107,17 @@ class Checker:
         expected: str | None,
         actual: str | None,
         spans: list[Span],
-    ) -> None:
+        record: str | None,
+    ) -> Finding:
         locations: list[Location] = [self.doc.location(s, e) for s, e in spans]
-        self.report.findings.append(
-            Finding(
-                rule_id=rule_id,
-                severity=severity,
-                message=message,
-                expected=expected,
-                actual=actual,
-                locations=locations,
-            )
+        finding = Finding(
+            rule_id=rule_id,
+            severity=severity,
+            message=message,
+            expected=expected,
+            actual=actual,
+            locations=locations,
+            record=record,
         )
+        self.report.findings.append(finding)
+        return finding
