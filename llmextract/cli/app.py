@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from llmextract import __version__
 from llmextract.cli.eval import eval_command
 from llmextract.cli.export import export_command
 from llmextract.cli.extract import extract_command
+from llmextract.cli.output import INTERNAL_ERROR, report_internal_error, set_debug
 from llmextract.cli.parse import parse_command
 from llmextract.cli.review import review_command
 from llmextract.cli.rules import rules_command
@@ -20,7 +23,7 @@ app = typer.Typer(
     help=(
         "Turn Chinese budget disclosures (部门预算/决算公开, PDF or text export) into typed, source-grounded "
         "records whose every number is checked against the document's own tables.\n\n"
-        "Exit codes: 0 ok · 1 findings or failures in the data · 2 bad input or usage."
+        "Exit codes: 0 ok · 1 findings or failures in the data · 2 bad input or usage · 3 internal error (a bug)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -40,8 +43,10 @@ def _root(
     version: bool = typer.Option(
         False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks and the debug log (for bug reports)."),
 ) -> None:
     """llmextract command line."""
+    set_debug(debug)
 
 
 app.command("parse", help=parse_command.__doc__)(parse_command)
@@ -56,4 +61,8 @@ app.command("review", help=review_command.__doc__)(review_command)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:
+        report_internal_error(exc)
+        sys.exit(INTERNAL_ERROR)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from llmextract.core.usage import Usage
 from llmextract.evals.metrics import (
     AMOUNT_FIELDS,
     EXACT_FIELDS,
@@ -17,7 +18,6 @@ from llmextract.evals.metrics import (
 )
 from llmextract.evals.mutation_eval import MutationOutcome
 from llmextract.evals.mutations import KINDS
-from llmextract.extract.llm.usage import Usage
 
 CALIBRATION_BINS = 10
 # Rates that may drop by at most this much (absolute) against the baseline before the gate fails.

@@ -43,6 +43,10 @@ class ProjectBlock:
     end: int
     raw: bool
 
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
 
 def find_project_blocks(doc: Document) -> list[ProjectBlock]:
     """Every project, department-wide and self-evaluation table of ``doc``, in document order."""

@@ -30,20 +30,25 @@ def fmt_short(value: Decimal) -> str:
 
 def check_tables(doc: Document, tables: list[BudgetTable], checker: Checker) -> None:
     for table in tables:
-        if table.empty:
-            continue
-        if not table.rows:
-            checker.unchecked("table.parsed", f"{table.title}: no rows could be read", [(table.start, table.end)])
-            continue
-        _code_hierarchy(table, checker)
-        _total_of_classes(table, checker)
-        _column_parts(table, checker)
-        if table.kind in ("summary", "fiscal_summary"):
-            _summary_balance(doc, table, checker)
-        if table.kind == "three_public":
-            _three_public(table, checker)
-        if table.kind in ("projects", "projects_carryover"):
-            _project_list(table, checker)
+        with checker.guard(f"the table rules on {table.title}", (table.start, table.end)):
+            _check_table(doc, table, checker)
+
+
+def _check_table(doc: Document, table: BudgetTable, checker: Checker) -> None:
+    if table.empty:
+        return
+    if not table.rows:
+        checker.unchecked("table.parsed", f"{table.title}: no rows could be read", [(table.start, table.end)])
+        return
+    _code_hierarchy(table, checker)
+    _total_of_classes(table, checker)
+    _column_parts(table, checker)
+    if table.kind in ("summary", "fiscal_summary"):
+        _summary_balance(doc, table, checker)
+    if table.kind == "three_public":
+        _three_public(table, checker)
+    if table.kind in ("projects", "projects_carryover"):
+        _project_list(table, checker)
 
 
 def sum_check(

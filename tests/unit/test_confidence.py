@@ -15,7 +15,6 @@ evidence = st.builds(
     grounding_score=st.floats(0, 1),
     verification=st.sampled_from([None, *VERIFICATION]),
     agreement=st.sampled_from([None, *AGREEMENT]),
-    reasks=st.integers(0, 5),
 )
 findings = st.lists(
     st.builds(

@@ -6,11 +6,15 @@ Every field the reader fills carries its source span in ``field_locations``; eve
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
+from llmextract.core.catalogue import BLOCK_FAILED
 from llmextract.core.document import Document
+from llmextract.core.failures import FailureLog
 from llmextract.core.records import Citation, Funding, FundingSources, Goals, Indicator, ProjectRecord
+from llmextract.extract.base import Reading
 from llmextract.extract.citations import split_citations
 from llmextract.extract.rules.fields import Fields, read_fields
 from llmextract.extract.rules.form import read_raw_form, read_tab_form
@@ -18,6 +22,7 @@ from llmextract.extract.rules.indicators import raw_indicators, tab_indicators
 from llmextract.extract.rules.raw_grid import running_lines
 from llmextract.extract.rules.segments import PLAIN, tab_rows
 from llmextract.layout.project_blocks import ProjectBlock, find_project_blocks
+from llmextract.settings import ExtractorKind
 
 EXTRACTOR_NAME = "rules"
 _HEADER = re.compile(r"三级指标")
@@ -27,9 +32,36 @@ _SIGNATURE = re.compile(r"\n\s*(负责人|填报人)[:：]")
 _TITLE_NAME = re.compile(r"^(\d{4}\s*年度?)?(?P<name>.+?)(项目)?(支出)?绩效(目标|自评|评价)表.*$")
 
 
+class RulesExtractor:
+    """The deterministic reader behind the :class:`~llmextract.extract.base.Extractor` protocol."""
+
+    kind = ExtractorKind.rules
+    label = EXTRACTOR_NAME
+
+    async def read(self, doc: Document) -> Reading:
+        return await asyncio.to_thread(read_rules, doc)
+
+    async def aclose(self) -> None:
+        return None
+
+
+def read_rules(doc: Document) -> Reading:
+    """One record per project, department-wide and self-evaluation table of ``doc``; a block whose reading
+    raises becomes an ``extract.block-failed`` finding and the other blocks are read."""
+    failures = FailureLog(doc)
+    records: list[ProjectRecord] = []
+    blocks: list[ProjectBlock] = []
+    with failures.guard(BLOCK_FAILED, "finding the project tables", (0, len(doc.text))):
+        blocks = find_project_blocks(doc)
+    for block in blocks:
+        with failures.guard(BLOCK_FAILED, f"reading the {block.kind} table on page {block.page}", block.span):
+            records.append(read_block(doc, block))
+    return Reading(records, failures.findings)
+
+
 def extract_rules(doc: Document) -> list[ProjectRecord]:
-    """One record per project, department-wide and self-evaluation table of ``doc``."""
-    return [read_block(doc, block) for block in find_project_blocks(doc)]
+    """The records of :func:`read_rules` (failures left out): for tests and quick looks."""
+    return read_rules(doc).records
 
 
 def read_block(doc: Document, block: ProjectBlock) -> ProjectRecord:
@@ -128,4 +160,4 @@ def _prefixed(values: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {k[len(prefix) :]: val for k, val in values.items() if k.startswith(prefix)}
 
 
-__all__ = ["EXTRACTOR_NAME", "extract_rules", "read_block"]
+__all__ = ["EXTRACTOR_NAME", "RulesExtractor", "extract_rules", "read_block", "read_rules"]
