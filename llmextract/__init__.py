@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import sys
 import types
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+
+# typing.TYPE_CHECKING without importing typing (it costs as much as the rest of this module).
+TYPE_CHECKING = False
 
 __version__ = "0.2.0"
 
@@ -35,6 +36,9 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from llmextract.core.document import Document
     from llmextract.core.errors import LLMExtractError
     from llmextract.core.locations import Location
