@@ -16,10 +16,10 @@ from __future__ import annotations
 import sys
 import types
 
+from llmextract._version import __version__
+
 # typing.TYPE_CHECKING without importing typing (it costs as much as the rest of this module).
 TYPE_CHECKING = False
-
-__version__ = "0.2.0"
 
 _LAZY = {
     "Config": "llmextract.pipeline",

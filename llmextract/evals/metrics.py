@@ -25,6 +25,7 @@ from typing import Any
 
 from llmextract.core.document import Document
 from llmextract.core.findings import Finding
+from llmextract.core.paths import FUNDING_AMOUNTS, FUNDING_SOURCES, GOAL_FIELDS, SOURCE_GROUPS
 from llmextract.evals.matching import char_f1, get_path, match_records, norm
 
 EXACT_FIELDS = (
@@ -37,15 +38,11 @@ EXACT_FIELDS = (
     "funding.unit",
 )
 AMOUNT_FIELDS = (
-    "funding.period_total",
-    "funding.annual_total",
-    "funding.sources.central",
-    "funding.sources.provincial",
-    "funding.sources.local",
-    "funding.sources.self_raised",
-    "funding.sources.other",
+    *(f"funding.{a}" for a in FUNDING_AMOUNTS),
+    *(f"funding.{g}.{s}" for g in SOURCE_GROUPS for s in FUNDING_SOURCES),
 )
-TEXT_FIELDS = ("overview", "basis", "goals.period", "goals.annual")
+# Long text scored by character F1 (the rest of the text fields must match exactly).
+TEXT_FIELDS = ("overview", "basis", *GOAL_FIELDS)
 TEXT_OK = 0.9
 
 
