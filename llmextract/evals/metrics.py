@@ -19,9 +19,10 @@ Definitions (also in the report's ``definitions``):
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, Self
 
 from llmextract.core.document import Document
 from llmextract.core.findings import Finding
@@ -46,6 +47,20 @@ TEXT_FIELDS = ("overview", "basis", *GOAL_FIELDS)
 TEXT_OK = 0.9
 
 
+class Counts:
+    """Counters that add up field by field: a document's counts, summed over a suite, are the suite's."""
+
+    def __iadd__(self, other: Self) -> Self:
+        for f in fields(self):  # type: ignore[arg-type]
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+    def __add__(self, other: Self) -> Self:
+        out = copy.deepcopy(self)
+        out += other
+        return out
+
+
 @dataclass
 class RecordScore:
     gold_name: str | None
@@ -56,13 +71,13 @@ class RecordScore:
 
 
 @dataclass
-class ExtractionMetrics:
+class ExtractionMetrics(Counts):
     gold_records: int = 0
     predicted_records: int = 0
     matched: int = 0
     field_correct: Counter[str] = field(default_factory=Counter)
     field_total: Counter[str] = field(default_factory=Counter)
-    text_f1_sum: dict[str, float] = field(default_factory=dict)
+    text_f1_sum: Counter[str] = field(default_factory=Counter)
     indicators_gold: int = 0
     indicators_predicted: int = 0
     indicators_matched: int = 0
@@ -102,7 +117,6 @@ def score_extraction(
     m = ExtractionMetrics(gold_records=len(gold), predicted_records=len(predicted))
     pairs = match_records(gold, predicted)
     m.matched = len(pairs)
-    m.text_f1_sum = dict.fromkeys(TEXT_FIELDS, 0.0)
     matched_pred = {pi for _, pi in pairs}
     for g in gold:
         m.indicators_gold += len(g.get("indicators") or [])
@@ -139,7 +153,7 @@ def score_extraction(
 
 
 @dataclass
-class VerifierMetrics:
+class VerifierMetrics(Counts):
     inconsistencies: int = 0
     findings: int = 0
     found: int = 0  # gold inconsistencies matched by a finding

@@ -154,7 +154,7 @@ def _run_document(
     started = time.perf_counter()
     result = process(load_document(entry.path), config)
     tally = Tally(wall_time_s=time.perf_counter() - started)
-    tally.add_usage(result.usage)
+    tally.usage = result.usage
     extra: dict[str, Any] = {
         "kind": result.doc.kind,
         "gold": str(entry.gold) if gold_loader else None,
@@ -196,8 +196,8 @@ def _score_against_gold(result: DocumentResult, gold: Any, tally: Tally) -> list
     predicted = [s.record.model_dump(mode="json") for s in result.records]
     confidence = [(s.confidence, s.needs_review) for s in result.records]
     extraction = score_extraction([_plain(r) for r in gold.records], predicted, confidence)
-    tally.add_extraction(extraction)
+    tally.extraction += extraction
     inconsistencies = [_plain(i) for i in gold.inconsistencies]
     verifier = score_verifier(result.doc, inconsistencies, result.all_findings)
-    tally.add_verifier(verifier)
+    tally.verifier += verifier
     return verifier.missed
