@@ -18,9 +18,10 @@ from llmextract.extract.base import Reading
 from llmextract.extract.citations import split_citations
 from llmextract.extract.rules.fields import Fields, read_fields
 from llmextract.extract.rules.form import read_raw_form, read_tab_form
-from llmextract.extract.rules.indicators import raw_indicators, tab_indicators
+from llmextract.extract.rules.indicators import packed_cell_indicators, raw_indicators, tab_indicators
 from llmextract.extract.rules.raw_grid import running_lines
 from llmextract.extract.rules.segments import PLAIN, tab_rows
+from llmextract.layout.form_vocabulary import PACKED_INDICATORS, is_indicator_header
 from llmextract.layout.project_blocks import ProjectBlock, find_project_blocks
 from llmextract.settings import ExtractorKind
 
@@ -79,14 +80,17 @@ def read_block(doc: Document, block: ProjectBlock) -> ProjectRecord:
 def _read_tabbed(doc: Document, block: ProjectBlock) -> tuple[Fields, list[Indicator]]:
     rows = tab_rows(doc, block.start, block.end, keep_plain=True)
     header = next(
-        (i for i, row in enumerate(rows) if row[0].col != PLAIN and any(_HEADER.search(c.text) for c in row)),
+        (i for i, row in enumerate(rows) if row[0].col != PLAIN and is_indicator_header([c.text for c in row])),
         len(rows),
     )
     form = read_tab_form([row for row in rows[:header] if row[0].col != PLAIN])
     fields = read_fields(form, department_form=block.kind == "department")
     grid = [row for row in rows[header + 1 :] if not _GRID_END.match(row[0].text)]
-    indicators = tab_indicators(rows[header], grid, doc.location) if header < len(rows) else []
-    return fields, indicators
+    if header < len(rows):
+        return fields, tab_indicators(rows[header], grid, doc.location)
+    # No grid: the indicators are packed into a cell of the form ("绩效指标 | 1－产出指标，11－数量指标，…").
+    packed = [cell for row in rows for cell in row if PACKED_INDICATORS.search(cell.text)]
+    return fields, [ind for cell in packed for ind in packed_cell_indicators(cell, doc.location)]
 
 
 def _read_raw(doc: Document, block: ProjectBlock) -> tuple[Fields, list[Indicator]]:

@@ -1,0 +1,54 @@
+"""The words that make a target-table form recognisable: its title, its name label, its indicator header.
+
+One place for the vocabulary that both the block finder (layout) and the form readers (extract) rely on, so
+the two never disagree on what a form is. Recognition is by vocabulary, tolerant of the spaces raw dumps put
+between characters ("项 目 名 称").
+"""
+
+from __future__ import annotations
+
+import re
+
+# 项目支出绩效目标表, 专项资金绩效目标表, 项目绩效自评表, 绩效评价表, 整体支出绩效目标申报表
+TITLE = re.compile(r"(绩效目标|绩效自评|绩效评价|目标申报)表")
+EVALUATION_TITLE = re.compile(r"(自评|评价)表")
+DEPT_TITLE = re.compile(r"整体支出绩效目标")
+
+# The label of a project's own name: 项目名称, 专项（项目）名称, 项目(专项)名称, 专项资金名称, 专项名称.
+# 单位（项目）名称 heads a multi-project list, not a form, and is left out on purpose.
+NAME_LABEL = r"(专项资金|专项[(（]项目[)）]|项目[(（]专项[)）]|专项|项目)名称"
+_NAME_CELL = re.compile(rf"^{NAME_LABEL}\s*[:：]?")
+
+# Column headers of an indicator grid. 三级指标 alone is enough; otherwise a name column and a value column.
+_LEVEL3 = re.compile(r"三级指标")
+_NAME_COLUMN = re.compile(r"^(绩效)?指标(名称|内容)$|^二级指标$")
+_VALUE_COLUMN = re.compile(r"指标值|目标值|预期值")
+# A whole project's indicators packed into one cell: "1－产出指标，11－数量指标，…" / "1、1-产出指标；12-质量指标".
+PACKED_INDICATORS = re.compile(r"(^|[\s，,；;、。])\d{1,2}\s*[－\-—–]\s*(产出|效益|满意度|成本)指标")
+_SPACES = re.compile(r"[ \u3000]+")
+
+
+def squash(text: str) -> str:
+    """Text without the spaces exports put between characters (tabs, the cell separators, are kept)."""
+    return _SPACES.sub("", text)
+
+
+def name_label_length(cell: str) -> int | None:
+    """Length of the name label (and its colon) a cell starts with, in the squashed cell; None if none."""
+    m = _NAME_CELL.match(squash(cell).strip())
+    return m.end() if m else None
+
+
+def is_indicator_header(cells: list[str]) -> bool:
+    """A row of column headers over indicator rows: 一级 | 二级 | 三级指标 | 指标值, 指标名称 | … | 指标值,
+    指标内容 | 指标值 | 备注."""
+    words = [squash(c).strip() for c in cells if c.strip()]
+    if any(_LEVEL3.search(w) for w in words):
+        return True
+    has_name = any(_NAME_COLUMN.match(w) for w in words)
+    return has_name and any(_VALUE_COLUMN.search(w) for w in words)
+
+
+def header_cells(text: str) -> list[str]:
+    """The cells of a line: tab-separated, or (in a raw dump) separated by whitespace."""
+    return text.split("\t") if "\t" in text else text.split()
