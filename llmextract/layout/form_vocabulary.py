@@ -25,6 +25,13 @@ _NAME_COLUMN = re.compile(r"^(绩效)?指标(名称|内容)$|^二级指标$")
 _VALUE_COLUMN = re.compile(r"指标值|目标值|预期值")
 # A whole project's indicators packed into one cell: "1－产出指标，11－数量指标，…" / "1、1-产出指标；12-质量指标".
 PACKED_INDICATORS = re.compile(r"(^|[\s，,；;、。])\d{1,2}\s*[－\-—–]\s*(产出|效益|满意度|成本)指标")
+# Cells that head a column of a list (项目名称 | 金额 | 绩效目标): after a name label they say "no value here".
+_COLUMN_WORD = re.compile(
+    r"^(序号|合计|总计|小计|金额|预算金额|预算数|资金|资金总额|项目金额|年度预算|绩效目标|单位名称|主管部门|实施单位|"
+    r"一级指标|二级指标|三级指标|指标值|备注|说明|类别|项目类别|项目类型|科目编码|功能科目|本年预算|上年结转|财政拨款)"
+    r"([(（].*[)）])?$"
+)
+_MAX_NAME_ROW_CELLS = 6  # a row with more filled cells is a list, not a form's name row
 _SPACES = re.compile(r"[ \u3000]+")
 
 
@@ -37,6 +44,21 @@ def name_label_length(cell: str) -> int | None:
     """Length of the name label (and its colon) a cell starts with, in the squashed cell; None if none."""
     m = _NAME_CELL.match(squash(cell).strip())
     return m.end() if m else None
+
+
+def is_name_row(text: str) -> bool:
+    """A form's name row: a cell that is a name label, with a value after it (in its cell or the next)."""
+    cells = [c.strip() for c in text.split("\t") if c.strip()] if "\t" in text else [text.strip()]
+    if not cells or len(cells) > _MAX_NAME_ROW_CELLS:
+        return False
+    for i, cell in enumerate(cells):
+        length = name_label_length(cell)
+        if length is None:
+            continue
+        rest = squash(cell)[length:].strip()
+        value = rest or (cells[i + 1] if i + 1 < len(cells) else "")
+        return bool(value) and not _COLUMN_WORD.match(squash(value)) and "合计" not in cells
+    return False
 
 
 def is_indicator_header(cells: list[str]) -> bool:

@@ -29,7 +29,7 @@ from llmextract.layout.form_vocabulary import (
     TITLE,
     header_cells,
     is_indicator_header,
-    name_label_length,
+    is_name_row,
     squash,
 )
 from llmextract.layout.parts import is_toc_line
@@ -45,18 +45,11 @@ _FORM_LABEL = re.compile(
     r"^(主管部门|实施单位|项目单位|(项目|专项)资金|资金(金额|总额)|年度(预算|资金)|实施期资金|部门(名称|基本信息)|"
     r"(年度|实施期)?总体目标|年度目标|实施期目标|(年度)?绩效目标|项目属性|项目期|项目编码)"
 )
-# Cells that head a column of a list (项目名称 | 金额 | 绩效目标): after a name label they say "no value here".
-_COLUMN_WORD = re.compile(
-    r"^(序号|合计|总计|小计|金额|预算金额|预算数|资金|资金总额|项目金额|年度预算|绩效目标|单位名称|主管部门|实施单位|"
-    r"一级指标|二级指标|三级指标|指标值|备注|说明|类别|项目类别|项目类型|科目编码|功能科目|本年预算|上年结转|财政拨款)"
-    r"([(（].*[)）])?$"
-)
 _TOC_TITLE = re.compile(r"^目\s*录$")
 _MAX_TITLE = 60
 _MAX_FURNITURE = 40  # page numbers, "(2026年度)", repeated titles; longer text without cells is prose
 _TITLE_LOOKBACK = 4  # lines above a name row where the table's own title may be
 _FORM_LOOKAHEAD = 8  # lines below a title where its form fields or indicator header must start
-_MAX_NAME_ROW_CELLS = 6  # a row with more filled cells is a list, not a form's name row
 _EVALUATION_COLUMNS = re.compile(r"得分|实际完成值|完成值|全年执行数")
 
 
@@ -112,7 +105,7 @@ def _form_starts(doc: Document) -> list[int]:
     """Line indexes where a form starts: its name row, or its title when it prints no name row."""
     lines = doc.lines
     toc_pages = {ln.page for ln in lines if _TOC_TITLE.match(ln.text.strip())} if len(doc.pages) > 1 else set()
-    names = [i for i, ln in enumerate(lines) if _is_name_row(ln.text)]
+    names = [i for i, ln in enumerate(lines) if is_name_row(ln.text)]
     starts = set(names)
     seen_titles: set[str] = set()
     for i, line in enumerate(lines):
@@ -126,21 +119,6 @@ def _form_starts(doc: Document) -> list[int]:
         if _opens_form(lines, i, repeated=repeated):
             starts.add(i)
     return sorted(starts)
-
-
-def _is_name_row(text: str) -> bool:
-    """A form's name row: a cell that is a name label, with a value after it (in its cell or the next)."""
-    cells = [c.strip() for c in text.split("\t") if c.strip()] if "\t" in text else [text.strip()]
-    if not cells or len(cells) > _MAX_NAME_ROW_CELLS:
-        return False
-    for i, cell in enumerate(cells):
-        length = name_label_length(cell)
-        if length is None:
-            continue
-        rest = squash(cell)[length:].strip()
-        value = rest or (cells[i + 1] if i + 1 < len(cells) else "")
-        return bool(value) and not _COLUMN_WORD.match(squash(value)) and "合计" not in cells
-    return False
 
 
 def _title_text(lines: tuple[Line, ...], i: int) -> str | None:
@@ -163,7 +141,7 @@ def _opens_form(lines: tuple[Line, ...], i: int, *, repeated: bool) -> bool:
     (unless it repeats an earlier title: then it heads the next page of that table)."""
     for j in range(i + 1, min(i + 1 + _FORM_LOOKAHEAD, len(lines))):
         line = lines[j]
-        if _title_text(lines, j) is not None or _is_name_row(line.text):
+        if _title_text(lines, j) is not None or is_name_row(line.text):
             return False
         first = squash(line.text.split("\t")[0] if "\t" in line.text else line.text).strip()
         cells = [c for c in line.text.split("\t") if c.strip()]
@@ -237,7 +215,7 @@ def _continues(lines: tuple[Line, ...], i: int, limit: int) -> bool:
     """A title repeated at the top of a page is followed by the previous table's next rows (or its header)."""
     for line in lines[i + 1 : limit]:
         if "\t" in line.text:
-            return _continues_grid(line.text) and not _is_name_row(line.text)
+            return _continues_grid(line.text) and not is_name_row(line.text)
     return False
 
 

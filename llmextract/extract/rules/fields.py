@@ -125,9 +125,11 @@ def _read_funding(out: Fields, occurrences: list[Occurrence]) -> None:
         amounts = _amounts(occ.values)
         if columns is not None:
             for group, (amount, seg, unit) in _by_column(amounts, columns):
-                path = ("funding.period_total" if group == "period" else "funding.annual_total") if (
-                    occ.key in ("period_total", "annual_total")
-                ) else f"funding.{'period_sources' if group == 'period' else 'sources'}.{occ.key}"
+                path = (
+                    ("funding.period_total" if group == "period" else "funding.annual_total")
+                    if (occ.key in ("period_total", "annual_total"))
+                    else f"funding.{'period_sources' if group == 'period' else 'sources'}.{occ.key}"
+                )
                 out.set(path, amount, [seg])
                 units.extend([unit] if unit else [])
             continue

@@ -179,8 +179,11 @@ def read_tokens(tokens: list[Seg], layout: Layout, carry_l1: str | None, *, wrap
             current.l2 = tok
         elif current.name is None:
             current.name = tok
-        elif layout.has("comparator") and current.value is None and current.comparator is None and (
-            is_comparator_cell(tok.text)
+        elif (
+            layout.has("comparator")
+            and current.value is None
+            and current.comparator is None
+            and (is_comparator_cell(tok.text))
         ):
             current.comparator = tok
         elif current.value is None:

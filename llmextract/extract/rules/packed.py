@@ -86,7 +86,7 @@ def _body(body: Seg) -> list[tuple[Seg, Seg | None, Column]]:
 
 
 def _plain(body: Seg) -> list[tuple[Seg, Seg | None, Column]]:
-    """"培训人数：≥300人" or "培训人数；≥300人" or a name alone."""
+    """A name and its value after a colon or a ；("培训人数：≥300人", "培训人数；≥300人"), or a name alone."""
     seg = body
     m = _NAME_VALUE.search(seg.text)
     if m is None:
