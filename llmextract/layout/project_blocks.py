@@ -133,6 +133,9 @@ def _title_text(lines: tuple[Line, ...], i: int) -> str | None:
         text = joined if m else text
     if m is None or not _TITLE_TAIL.match(text[m.end() :]):
         return None  # "（项目绩效目标表公开情况见附件）" mentions a table; it is not one's title
+    if text[0] in ")）" and i > 0 and "\t" not in lines[i - 1].text:
+        # "城乡居民基本医疗保险补助（中央和省级补助资金" / "）项目绩效目标表": the title wrapped in its name
+        text = lines[i - 1].text.strip() + text
     return text
 
 

@@ -21,6 +21,7 @@ from llmextract.extract.rules.form import read_raw_form, read_tab_form
 from llmextract.extract.rules.indicators import packed_cell_indicators, raw_indicators, tab_indicators
 from llmextract.extract.rules.raw_grid import running_lines
 from llmextract.extract.rules.segments import PLAIN, tab_rows
+from llmextract.extract.rules.titles import title_name
 from llmextract.layout.form_vocabulary import PACKED_INDICATORS, is_indicator_header
 from llmextract.layout.project_blocks import ProjectBlock, find_project_blocks
 from llmextract.settings import ExtractorKind
@@ -29,8 +30,6 @@ EXTRACTOR_NAME = "rules"
 _HEADER = re.compile(r"三级指标")
 _GRID_END = re.compile(r"^(负责人|填报人|备注|总分)")
 _SIGNATURE = re.compile(r"\n\s*(负责人|填报人)[:：]")
-# "2024 年鼓励扩大进出口专项资金项目绩效评价表" → "鼓励扩大进出口专项资金"
-_TITLE_NAME = re.compile(r"^(\d{4}\s*年度?)?(?P<name>.+?)(项目)?(支出)?绩效(目标|自评|评价)表.*$")
 
 
 class RulesExtractor:
@@ -68,11 +67,11 @@ def extract_rules(doc: Document) -> list[ProjectRecord]:
 def read_block(doc: Document, block: ProjectBlock) -> ProjectRecord:
     """The record of one block, read by labels and grid vocabulary."""
     fields, indicators = _read_raw(doc, block) if block.raw else _read_tabbed(doc, block)
-    if "name" not in fields.values and block.title:
-        # Self-evaluation tables without a 项目名称 field are named by their title.
-        m = _TITLE_NAME.match(block.title)
-        name = m.group("name").strip() if m else block.title
-        fields.put("name", name, block.start, block.start + len(block.title))
+    name = title_name(block.title) if "name" not in fields.values and block.title else None
+    if name:
+        # A form without a name row (self-evaluations, tables named by their title) is named by its title.
+        at = doc.text.find(name, block.start, block.end)
+        fields.put("name", name, *((at, at + len(name)) if at >= 0 else (block.start, block.start + len(block.title))))
     citations = _citations(doc, fields)
     return _record(doc, block, fields, citations, indicators)
 
