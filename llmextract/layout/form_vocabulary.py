@@ -12,12 +12,13 @@ import re
 # 项目支出绩效目标表, 专项资金绩效目标表, 项目绩效自评表, 绩效评价表, 整体支出绩效目标申报表
 TITLE = re.compile(r"(绩效目标|绩效自评|绩效评价|目标申报)表")
 EVALUATION_TITLE = re.compile(r"(自评|评价)表")
-DEPT_TITLE = re.compile(r"整体支出绩效目标")
+DEPT_TITLE = re.compile(r"整体(支出)?绩效目标")
 
 # The label of a project's own name: 项目名称, 专项（项目）名称, 项目(专项)名称, 专项资金名称, 专项名称.
 # 单位（项目）名称 heads a multi-project list, not a form, and is left out on purpose.
 NAME_LABEL = r"(专项资金|专项[(（]项目[)）]|项目[(（]专项[)）]|专项|项目)名称"
-_NAME_CELL = re.compile(rf"^{NAME_LABEL}\s*[:：]?")
+# Raw dumps put spaces between the characters of a label ("项 目 名 称").
+_NAME_CELL = re.compile("^" + re.sub(r"([\u4e00-\u9fff])", r"\1\\s*", NAME_LABEL) + r"\s*[:：]?")
 
 # Column headers of an indicator grid. 三级指标 alone is enough; otherwise a name column and a value column.
 _LEVEL3 = re.compile(r"三级指标")
@@ -28,7 +29,8 @@ PACKED_INDICATORS = re.compile(r"(^|[\s，,；;、。])\d{1,2}\s*[－\-—–]\s
 # Cells that head a column of a list (项目名称 | 金额 | 绩效目标): after a name label they say "no value here".
 _COLUMN_WORD = re.compile(
     r"^(序号|合计|总计|小计|金额|预算金额|预算数|资金|资金总额|项目金额|年度预算|绩效目标|单位名称|主管部门|实施单位|"
-    r"一级指标|二级指标|三级指标|指标值|备注|说明|类别|项目类别|项目类型|科目编码|功能科目|本年预算|上年结转|财政拨款)"
+    r"一级指标|二级指标|三级指标|指标值|绩效指标|备注|说明|类别|项目类别|项目类型|科目编码|功能科目|本年预算|上年结转|"
+    r"财政拨款|项目概况|项目内容|主要内容|资金用途|项目单位|预算单位|单位)"
     r"([(（].*[)）])?$"
 )
 _MAX_NAME_ROW_CELLS = 6  # a row with more filled cells is a list, not a form's name row
@@ -41,24 +43,30 @@ def squash(text: str) -> str:
 
 
 def name_label_length(cell: str) -> int | None:
-    """Length of the name label (and its colon) a cell starts with, in the squashed cell; None if none."""
-    m = _NAME_CELL.match(squash(cell).strip())
+    """Length of the name label (and its colon) a cell starts with; None if none."""
+    m = _NAME_CELL.match(cell)
     return m.end() if m else None
 
 
 def is_name_row(text: str) -> bool:
     """A form's name row: a cell that is a name label, with a value after it (in its cell or the next)."""
+    return name_row_value(text) is not None
+
+
+def name_row_value(text: str) -> str | None:
+    """The name a form's name row prints ("项目编码 | … | 项目名称 | 市场监管发展专项" → "市场监管发展专项"), or None
+    when the line is not a name row (no name label, no value, or a list's header: 项目名称 | 金额 | …)."""
     cells = [c.strip() for c in text.split("\t") if c.strip()] if "\t" in text else [text.strip()]
-    if not cells or len(cells) > _MAX_NAME_ROW_CELLS:
-        return False
+    if not cells or len(cells) > _MAX_NAME_ROW_CELLS or "合计" in cells:
+        return None
     for i, cell in enumerate(cells):
         length = name_label_length(cell)
         if length is None:
             continue
-        rest = squash(cell)[length:].strip()
+        rest = cell[length:].strip()
         value = rest or (cells[i + 1] if i + 1 < len(cells) else "")
-        return bool(value) and not _COLUMN_WORD.match(squash(value)) and "合计" not in cells
-    return False
+        return value if value and not _COLUMN_WORD.match(squash(value)) else None
+    return None
 
 
 def is_indicator_header(cells: list[str]) -> bool:

@@ -42,7 +42,7 @@ _CONTINUATION_ROW = re.compile(r"^(绩效指标|\t|[^\t]*(产出|效益|满意�
 _TITLE_TAIL = re.compile(r"^[\s(（]*(\d{4})?\s*年?度?\s*[)）]?\s*(年度)?$")
 # The first cell of a form row other than the name: the fields that show a title opens a form.
 _FORM_LABEL = re.compile(
-    r"^(主管部门|实施单位|项目单位|(项目|专项)资金|资金(金额|总额)|年度(预算|资金)|实施期资金|部门(名称|基本信息)|"
+    r"^(主管部门|实施单位|项目单位|(项目|专项)资金|资金(金额|总额)|年度(预算|资金)|实施期资金|部门([(（]单位[)）])?(名称|基本信息)|"
     r"(年度|实施期)?总体目标|年度目标|实施期目标|(年度)?绩效目标|项目属性|项目期|项目编码)"
 )
 _TOC_TITLE = re.compile(r"^目\s*录$")

@@ -97,6 +97,29 @@ def test_synthetic_generic_title_names_nothing(tmp_path):
     assert _records(tmp_path, text) == []
 
 
+def test_synthetic_raw_dump_with_the_row_label_stacked_one_character_a_line(tmp_path):
+    (record,) = _records(
+        tmp_path,
+        "某市预算部门项目支出绩效目标表\n项目名称 某项目\n主管部门及代码 101-某市某局 实施单位 某市某局\n"
+        "年度资金总额： 100\n年度目标 完成培训\n一级指标 二级指标 三级指标 指标值\n"
+        "年\n度 产出指标\n数量指标 培训人数 300人\n绩\n效 质量指标 合格率 100%\n指\n标 满意度指标\n"
+        "服务对象满意度指标 学员满意度 ≥90%\n",
+    )
+    assert [(i.level2, i.name, i.value_raw) for i in record.indicators] == [
+        ("数量指标", "培训人数", "300人"),
+        ("质量指标", "合格率", "100%"),
+        ("服务对象满意度指标", "学员满意度", "≥90%"),
+    ]
+
+
+def test_synthetic_department_table_titled_without_支出(tmp_path):
+    (record,) = _records(
+        tmp_path,
+        "部门整体绩效目标表\n部门（单位）名称\t某局\n年度预算资金（万元）\t1000.00\n年度绩效目标\t保障运转\n" + GRID,
+    )
+    assert (record.kind, record.name, record.funding.annual_total) == ("department", "某局", Decimal("1000.00"))
+
+
 def test_synthetic_name_nature_value_unit_weight_columns_compose_one_value(tmp_path):
     (record,) = _records(
         tmp_path,

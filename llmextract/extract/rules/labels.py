@@ -16,7 +16,7 @@ from llmextract.layout.form_vocabulary import NAME_LABEL
 # Longer labels first where one is a prefix of another (年度资金总额 before 资金总额).
 _LABELS: tuple[tuple[str, str], ...] = (
     ("name", NAME_LABEL),
-    ("name", r"部门名称"),
+    ("name", r"部门([(（]单位[)）])?名称"),
     ("department", r"主管部门(及代码)?"),
     ("implementing_unit", r"实施单位"),
     ("attribute", r"项目属性"),
