@@ -100,6 +100,7 @@ def measure(path: Path, config: Config) -> dict[str, Any]:
         "indicators": sum(len(r.indicators) for r in records),
         "without_indicators": sum(1 for r in records if not r.indicators),
         "fields_filled": round(statistics.fmean(shares), 3) if shares else None,
+        "unfilled": dict(Counter(f for r in records for f in FILLED_FIELDS[r.kind] if not _filled(r, f)).most_common()),
         "to_review": sum(1 for s in result.records if s.needs_review),
         "errors": len(errors),
         "warnings": result.report.count("warning"),
@@ -250,7 +251,7 @@ def suspicion(row: dict[str, Any]) -> tuple[float, list[str]]:
     if row["without_indicators"]:
         score += 30 * row["without_indicators"] / row["records"]
         reasons.append(f"{row['without_indicators']} of {row['records']} records without indicators")
-    if row["fields_filled"] is not None and row["fields_filled"] < 0.6:
+    if row["fields_filled"] is not None and row["fields_filled"] < 0.4:
         score += 20 * (1 - row["fields_filled"])
         reasons.append(f"fields filled {row['fields_filled']:.0%}")
     if row["errors"]:
@@ -375,7 +376,7 @@ def print_totals(summary: dict[str, Any], held: dict[str, Any] | None) -> None:
 
 CSV_COLUMNS = [
     *("rank", "document", "held_out", "suspicion", "reasons", "pages", "seconds", "failure", "message"),
-    *("records", *KINDS, "indicators", "without_indicators", "fields_filled", "to_review"),
+    *("records", *KINDS, "indicators", "without_indicators", "fields_filled", "unfilled", "to_review"),
     *("errors", "warnings", "error_rules", "llm_failures"),
     *("target_titles", "title_samples", "name_labels", "indicator_headers"),
     *("prose_disclosed", "prose_targeted", "prose_count", "project_list"),
@@ -393,7 +394,7 @@ def write_outputs(out: Path, rows: list[dict[str, Any]], meta: dict[str, Any]) -
         for rank, row in enumerate(rows, start=1):
             flat = {**row, **row.get("signals", {}), "rank": rank}
             flat["reasons"] = "; ".join(row.get("reasons", []))
-            for key in ("error_rules", "title_samples"):
+            for key in ("error_rules", "title_samples", "unfilled"):
                 if key in flat:
                     flat[key] = json.dumps(flat[key], ensure_ascii=False)
             writer.writerow(flat)
