@@ -226,11 +226,11 @@ def suspicion(row: dict[str, Any]) -> tuple[float, list[str]]:
     score, reasons = 0.0, []
     read = row["project"] + row["evaluation"]
     shown = [
-        f"{n} {what}"
+        _count(n, what)
         for n, what in (
-            (sig["target_titles"], "target-table titles"),
-            (sig["name_labels"], "项目名称 labels"),
-            (sig["indicator_headers"], "indicator headers"),
+            (sig["target_titles"], "target-table title"),
+            (sig["name_labels"], "项目名称 label"),
+            (sig["indicator_headers"], "indicator header"),
         )
         if n
     ]
@@ -239,18 +239,18 @@ def suspicion(row: dict[str, Any]) -> tuple[float, list[str]]:
         reasons.append(", ".join(shown) + " but no records")
     elif sig["name_labels"] > read:
         score += 30 * (sig["name_labels"] - read) / sig["name_labels"]
-        reasons.append(f"{sig['name_labels']} 项目名称 labels, {read} project/evaluation records")
+        reasons.append(f"{_count(sig['name_labels'], '项目名称 label')}, {_count(read, 'project/evaluation record')}")
     prose = sig["prose_count"]
     if prose and row["project"] == 0:
         score += 40 if sig["prose_disclosed"] else 20
         said = "discloses" if sig["prose_disclosed"] else "counts"
-        reasons.append(f"prose {said} {prose} project targets, no project records")
+        reasons.append(f"prose {said} {_count(prose, 'project target')}, no project records")
     elif prose and sig["prose_disclosed"] and row["project"] < prose:
         score += 20 * (prose - row["project"]) / prose
-        reasons.append(f"prose discloses {prose} project targets, {row['project']} project records")
+        reasons.append(f"prose discloses {_count(prose, 'project target')}, {_count(row['project'], 'project record')}")
     if row["without_indicators"]:
         score += 30 * row["without_indicators"] / row["records"]
-        reasons.append(f"{row['without_indicators']} of {row['records']} records without indicators")
+        reasons.append(f"{row['without_indicators']} of {_count(row['records'], 'record')} without indicators")
     if row["fields_filled"] is not None and row["fields_filled"] < 0.4:
         score += 20 * (1 - row["fields_filled"])
         reasons.append(f"fields filled {row['fields_filled']:.0%}")
@@ -261,6 +261,10 @@ def suspicion(row: dict[str, Any]) -> tuple[float, list[str]]:
     if not reasons:
         reasons.append("records match the signals" if row["records"] else "no target-table signals, no records")
     return round(score, 1), reasons
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def ranked(rows: list[dict[str, Any]], show_heldout: bool) -> list[dict[str, Any]]:
