@@ -19,6 +19,8 @@ RULE_FAILED = "verify.rule-failed"
 READING_INCOMPLETE = "reading.incomplete"
 # Findings that say llmextract itself failed on part of a document (not that the document is wrong).
 FAILURE_RULES = frozenset({LLM_FAILED, BLOCK_FAILED, TABLE_PARSE_FAILED, PROSE_PARSE_FAILED, RULE_FAILED})
+# Findings about how llmextract read the document, not about the document's consistency (no verifier claim).
+READING_RULES = FAILURE_RULES | {HYBRID_DISAGREEMENT}
 
 
 @dataclass(frozen=True, slots=True)
