@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from llmextract.core.document import Document, Line
 from llmextract.core.records import RecordKind
+from llmextract.layout.form_evidence import form_evidence
 from llmextract.layout.form_vocabulary import (
     DEPT_TITLE,
     EVALUATION_TITLE,
@@ -46,6 +47,8 @@ _FORM_LABEL = re.compile(
     r"(年度|实施期)?总体目标|年度目标|实施期目标|(年度)?绩效目标|项目属性|项目期|项目编码)"
 )
 _TOC_TITLE = re.compile(r"^目\s*录$")
+# What a blank template's grid still prints: level words (产出指标, 数量指标), the row label, placeholders.
+_TEMPLATE_CELL = re.compile(r"^([\u4e00-\u9fff]{0,10}指标|/|-|—|无|)$")
 _MAX_TITLE = 60
 _MAX_FURNITURE = 40  # page numbers, "(2026年度)", repeated titles; longer text without cells is prose
 _TITLE_LOOKBACK = 4  # lines above a name row where the table's own title may be
@@ -79,7 +82,7 @@ def find_project_blocks(doc: Document) -> list[ProjectBlock]:
         limit = starts[n + 1] if n + 1 < len(starts) else len(lines)
         raw = _is_raw(lines, first, limit)
         last = _last_row(lines, first, limit, raw)
-        if not _has_grid(lines, first, last):
+        if not _has_grid(lines, first, last) or _is_blank(doc, lines, first, last):
             continue
         title_line = _title_above(lines, first, previous_end)
         head = lines[title_line if title_line is not None else first]
@@ -161,6 +164,15 @@ def _has_grid(lines: tuple[Line, ...], first: int, last: int) -> bool:
         is_indicator_header(header_cells(ln.text)) or PACKED_INDICATORS.search(ln.text)
         for ln in lines[first : last + 1]
     )
+
+
+def _is_blank(doc: Document, lines: tuple[Line, ...], first: int, last: int) -> bool:
+    """An empty template: no name, no amount, and no grid cell beyond level words and placeholders."""
+    evidence = form_evidence(doc, lines[first].start, lines[last].end)
+    if evidence.name is not None or evidence.funds is not None or evidence.grid is None:
+        return False
+    grid = [ln for ln in lines[first : last + 1] if ln.start >= evidence.grid[1]]
+    return all(_TEMPLATE_CELL.match(squash(cell).strip()) for ln in grid for cell in header_cells(ln.text))
 
 
 def _is_raw(lines: tuple[Line, ...], first: int, limit: int) -> bool:

@@ -94,7 +94,9 @@ def test_synthetic_generic_title_names_nothing(tmp_path):
         "部门预算项目绩效目标表\n项目名称\t\n主管部门\t\n年度资金总额（万元）\t\n"
         "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t\t\n效益指标\t社会效益指标\t\t\n"
     )
-    assert _records(tmp_path, text) == []
+    doc = _doc(tmp_path, text)
+    assert find_project_blocks(doc) == []  # no block: neither the rules reader nor the LLM gets one
+    assert extract_rules(doc) == []
 
 
 def test_synthetic_raw_dump_with_the_row_label_stacked_one_character_a_line(tmp_path):

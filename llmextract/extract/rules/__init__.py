@@ -55,21 +55,8 @@ def read_rules(doc: Document) -> Reading:
         blocks = find_project_blocks(doc)
     for block in blocks:
         with failures.guard(BLOCK_FAILED, f"reading the {block.kind} table on page {block.page}", block.span):
-            record = read_block(doc, block)
-            if not _is_empty_template(record):
-                records.append(record)
+            records.append(read_block(doc, block))
     return Reading(records, failures.findings)
-
-
-def _is_empty_template(record: ProjectRecord) -> bool:
-    """A blank form (an appendix template): no name, no amount, no indicator value filled in."""
-    funding = record.funding
-    return (
-        not record.name.strip()
-        and funding.annual_total is None
-        and funding.period_total is None
-        and not any(i.value_raw.strip() for i in record.indicators)
-    )
 
 
 def extract_rules(doc: Document) -> list[ProjectRecord]:
