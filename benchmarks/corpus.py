@@ -41,6 +41,7 @@ from llmextract.batch.discover import discover
 from llmextract.core.document import Document
 from llmextract.core.errors import ConfigError
 from llmextract.evals.signals import read_signals
+from llmextract.ingest import load_document
 from llmextract.pipeline import Config, DocumentResult, process
 from llmextract.settings import Settings, resolve_settings
 
@@ -76,8 +77,8 @@ MASKED = "(held-out)"
 
 
 def _run(path: Path, config: Config) -> tuple[Document, DocumentResult]:
-    """The only call into the pipeline: adapt here when its API changes (to ``process(load_document(path), …)``)."""
-    result = process(path, config)
+    """The only call into the pipeline."""
+    result = process(load_document(path), config)
     return result.doc, result
 
 
@@ -89,7 +90,7 @@ def measure(path: Path, config: Config) -> dict[str, Any]:
     records = [s.record for s in result.records]
     by_kind = Counter(r.kind for r in records)
     shares = [_filled_share(r) for r in records]
-    errors = [f for f in result.report.findings if f.severity == "error"]
+    errors = [f for f in result.all_findings if f.severity == "error"]
     return {
         "pages": len(doc.pages),
         "seconds": round(seconds, 2),
@@ -103,9 +104,9 @@ def measure(path: Path, config: Config) -> dict[str, Any]:
         "unfilled": dict(Counter(f for r in records for f in FILLED_FIELDS[r.kind] if not _filled(r, f)).most_common()),
         "to_review": sum(1 for s in result.records if s.needs_review),
         "errors": len(errors),
-        "warnings": result.report.count("warning"),
+        "warnings": result.count("warning"),
         "error_rules": dict(Counter(f.rule_id for f in errors).most_common()),
-        "llm_failures": len(result.llm_failures),
+        "part_failures": len(result.failures),  # blocks, tables, rules or LLM regions that could not be read
         "signals": read_signals(doc).to_dict(),
     }
 
@@ -381,7 +382,7 @@ def print_totals(summary: dict[str, Any], held: dict[str, Any] | None) -> None:
 CSV_COLUMNS = [
     *("rank", "document", "held_out", "suspicion", "reasons", "pages", "seconds", "failure", "message"),
     *("records", *KINDS, "indicators", "without_indicators", "fields_filled", "unfilled", "to_review"),
-    *("errors", "warnings", "error_rules", "llm_failures"),
+    *("errors", "warnings", "error_rules", "part_failures"),
     *("target_titles", "title_samples", "name_labels", "indicator_headers"),
     *("prose_disclosed", "prose_targeted", "prose_count", "project_list"),
 ]

@@ -55,7 +55,7 @@ def _row(name: str, *, held_out: bool = False, records: int = 0, errors: int = 0
         "errors": errors,
         "warnings": 0,
         "error_rules": {"prose.share": errors} if errors else {},
-        "llm_failures": 0,
+        "part_failures": 0,
         "signals": sig,
     }
 
