@@ -22,12 +22,11 @@ from llmextract.extract.rules.indicators import packed_cell_indicators, raw_indi
 from llmextract.extract.rules.raw_grid import running_lines
 from llmextract.extract.rules.segments import PLAIN, tab_rows
 from llmextract.extract.rules.titles import title_name
-from llmextract.layout.form_vocabulary import PACKED_INDICATORS, is_indicator_header
+from llmextract.layout.form_vocabulary import PACKED_INDICATORS, header_cells, is_indicator_header
 from llmextract.layout.project_blocks import ProjectBlock, find_project_blocks
 from llmextract.settings import ExtractorKind
 
 EXTRACTOR_NAME = "rules"
-_HEADER = re.compile(r"三级指标")
 _GRID_END = re.compile(r"^(负责人|填报人|备注|总分)")
 _SIGNATURE = re.compile(r"\n\s*(负责人|填报人)[:：]")
 
@@ -94,12 +93,12 @@ def _read_tabbed(doc: Document, block: ProjectBlock) -> tuple[Fields, list[Indic
 
 def _read_raw(doc: Document, block: ProjectBlock) -> tuple[Fields, list[Indicator]]:
     text = doc.text[block.start : block.end]
-    header = _HEADER.search(text)
-    if header is None:
+    header = next(
+        (ln for ln in doc.lines_in(block.start, block.end) if is_indicator_header(header_cells(ln.text))), None
+    )
+    if header is None or header.start < block.start:
         return read_fields(read_raw_form(text, block.start), department_form=block.kind == "department"), []
-    line_start = text.rfind("\n", 0, header.start()) + 1
-    line_end = text.find("\n", header.end())
-    line_end = len(text) if line_end < 0 else line_end
+    line_start, line_end = header.start - block.start, min(header.end, block.end) - block.start
     signature = _SIGNATURE.search(text, line_end)
     grid_end = signature.start() if signature else len(text)
     fields = read_fields(read_raw_form(text[:line_start], block.start), department_form=block.kind == "department")
