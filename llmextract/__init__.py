@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import sys
 import types
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
+from llmextract._version import __version__
+
+# typing.TYPE_CHECKING without importing typing (it costs as much as the rest of this module).
+TYPE_CHECKING = False
 
 _LAZY = {
     "Config": "llmextract.pipeline",
@@ -35,6 +36,9 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from llmextract.core.document import Document
     from llmextract.core.errors import LLMExtractError
     from llmextract.core.locations import Location

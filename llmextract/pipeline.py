@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from llmextract import __version__
+from llmextract._version import __version__
 from llmextract.core.catalogue import BLOCK_FAILED, FAILURE_RULES
 from llmextract.core.claims import NarrativeClaim
 from llmextract.core.document import Document

@@ -19,8 +19,7 @@ from pathlib import Path
 from llmextract.batch.discover import discover
 from llmextract.batch.engines import Engine
 from llmextract.core.catalogue import LLM_FAILED
-from llmextract.core.errors import LLMExtractError
-from llmextract.core.failures import describe_exception
+from llmextract.core.errors import LLMExtractError, describe_exception
 from llmextract.core.usage import Usage
 from llmextract.extract import Extractor, make_extractor
 from llmextract.pipeline import Config, DocumentResult, aprocess

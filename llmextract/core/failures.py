@@ -16,20 +16,11 @@ from dataclasses import dataclass, field
 
 from llmextract.core.catalogue import BY_ID
 from llmextract.core.document import Document
+from llmextract.core.errors import describe_exception
 from llmextract.core.findings import Finding
 from llmextract.core.paths import FieldPath
 
 log = logging.getLogger("llmextract.failures")
-
-_MAX_MESSAGE = 300
-
-
-def describe_exception(exc: BaseException) -> str:
-    """``Type: message``, on one line and bounded (messages of odd content can be long)."""
-    text = " ".join(str(exc).split())
-    if len(text) > _MAX_MESSAGE:
-        text = text[:_MAX_MESSAGE] + "…"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 @dataclass

@@ -31,6 +31,12 @@ FUNDING_SOURCES: tuple[str, ...] = (
     "carried_over",
 )
 SOURCE_GROUPS: tuple[str, ...] = ("sources", "period_sources")
+# Sources are split by government level or by kind of appropriation; "other" completes either split, and a
+# form may print both splits (then each one alone must add up).
+SOURCE_SPLITS: tuple[tuple[str, ...], ...] = (
+    ("central", "provincial", "local", "self_raised", "other"),
+    ("appropriation", "carried_over", "other"),
+)
 # The record's own free-text fields (top level): what grounding aligns and the readers compare one by one.
 TEXT_FIELDS: tuple[str, ...] = (
     "name",

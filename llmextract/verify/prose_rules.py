@@ -11,9 +11,18 @@ from llmextract.core.document import Document
 from llmextract.core.numbers import convert
 from llmextract.layout import find_project_tables
 from llmextract.tables import BudgetTable
-from llmextract.verify.cross_rules import Located, admin_cost_cell, as_unit, first_of, project_sum, total_cell
+from llmextract.tables.queries import (
+    Located,
+    admin_cost_cell,
+    first_of,
+    grand_totals,
+    project_sum,
+    three_public_items,
+    total_cell,
+)
+from llmextract.verify.cross_rules import as_unit
 from llmextract.verify.report import Checker
-from llmextract.verify.table_rules import fmt, grand_totals, three_public_items
+from llmextract.verify.table_rules import fmt
 from llmextract.verify.tolerance import (
     Figure,
     difference,

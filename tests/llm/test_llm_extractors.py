@@ -98,3 +98,18 @@ def test_llm_extractor_sets_the_block_kind(seed001, yishu_reply) -> None:
         reading = read(seed001, scripted_settings(server.base_url, max_retries=0), ExtractorKind.llm)
     (yishu,) = [r for r in reading.records if r.extractor.startswith("llm:")]
     assert yishu.name == "遗属补助" and yishu.kind == "project"
+
+
+def test_the_llm_reading_does_not_depend_on_the_rules_reader(seed001, yishu_reply, monkeypatch) -> None:
+    """Before: the LLM path ran the rules reader first, so one rules bug lost the block for the LLM too."""
+    from llmextract.extract.llm import extractors
+
+    def broken(doc, block):
+        raise IndexError("a rules bug on this layout")
+
+    monkeypatch.setattr(extractors, "read_block", broken)
+    with ScriptedLLMServer(default=yishu_answer(yishu_reply)) as server:
+        reading = read(seed001, scripted_settings(server.base_url, max_retries=0), ExtractorKind.hybrid)
+    (yishu,) = reading.records  # the one block the LLM could read; the rules could read none
+    assert yishu.name == "遗属补助" and yishu.extractor.startswith("llm:")
+    assert sum(f.rule_id == "extract.block-failed" for f in reading.failures) == 6

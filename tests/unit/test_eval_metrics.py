@@ -63,7 +63,7 @@ def test_extraction_scores_fields_indicators_and_errors():
     assert m.numbers_gold == 4 and m.numbers_correct == 2
     assert [r.erroneous for r in m.records] == [True, True, True]  # a missing indicator, a wrong amount, spurious
     t = Tally()
-    t.add_extraction(m)
+    t.extraction += m
     r = rates(t)
     assert r["projects"] == {"gold": 2, "extracted": 3, "matched": 2, "precision": 0.6667, "recall": 1.0}
     assert r["indicators"]["recall"] == 0.5 and r["indicators"]["precision"] == 1.0

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from llmextract.core.document import Document
 from llmextract.core.locations import Location
 from llmextract.core.numbers import UNIT_SCALE, parse_indicator_value, try_decimal
-from llmextract.core.paths import FieldPath
+from llmextract.core.paths import TEXT_FIELDS, FieldPath
 from llmextract.core.records import Funding, Goals, Indicator, ProjectRecord
 from llmextract.extract.citations import split_citations
 from llmextract.extract.llm.grounding import GroundedText
@@ -20,17 +20,8 @@ from llmextract.extract.rules.fields import split_department
 
 # Record field path -> reply attribute, for the plain text fields.
 _TEXT_FIELDS = {
-    "name": "name",
-    "department": "department",
+    **{f: f for f in TEXT_FIELDS},
     "department_code": "department",  # both come from the one 主管部门及代码 cell
-    "implementing_unit": "implementing_unit",
-    "attribute": "attribute",
-    "period": "period",
-    "overview": "overview",
-    "basis": "basis",
-    "necessity": "necessity",
-    "safeguards": "safeguards",
-    "plan": "plan",
     "goals.period": "period_goal",
     "goals.annual": "annual_goal",
     "funding.period_total": "period_total",

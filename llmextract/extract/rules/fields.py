@@ -13,21 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from llmextract.core.numbers import try_decimal
+from llmextract.core.paths import FUNDING_SOURCES, TEXT_FIELDS
 from llmextract.extract.rules.form import Occurrence
 from llmextract.extract.rules.segments import Seg, join_text
 
-_TEXT_FIELDS = {
-    "name": "name",
-    "implementing_unit": "implementing_unit",
-    "attribute": "attribute",
-    "period": "period",
-    "overview": "overview",
-    "basis": "basis",
-    "necessity": "necessity",
-    "safeguards": "safeguards",
-    "plan": "plan",
-}
-_SOURCES = ("central", "provincial", "local", "self_raised", "other", "appropriation", "carried_over")
+# Label keys read as plain text (department and its code come from one cell, split below).
+_TEXT_FIELDS = tuple(f for f in TEXT_FIELDS if f not in ("department", "department_code"))
+_SOURCES = FUNDING_SOURCES
 # "409-忻州市商务局", "[292]国家信访局", "281_烟台市商务局", "084-大同市商务局[部门]"
 _DEPARTMENT = re.compile(r"^[\[【(（]?(?P<code>\d{2,})[\]】)）]?\s*[-_－—]?\s*(?P<name>.+)$")
 _DEPARTMENT_MARK = re.compile(r"\s*[\[【(（]部门[\]】)）]$")
@@ -67,7 +59,7 @@ def read_fields(occurrences: list[Occurrence], *, department_form: bool = False)
             _read_department(out, text, values)
             out.set("name", out.values.get("department"), values)
         elif occ.key in _TEXT_FIELDS:
-            out.set(_TEXT_FIELDS[occ.key], text, values)
+            out.set(occ.key, text, values)
         elif occ.key == "department":
             _read_department(out, text, values)
         elif occ.key in ("goals", "goals_period", "goals_annual"):
