@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from llmextract.cli.app import app
+from llmextract.cli.app import command_app
 from llmextract.core.catalogue import HYBRID_DISAGREEMENT
 from llmextract.core.findings import Finding
 from llmextract.core.paths import FieldPath
@@ -166,12 +166,13 @@ def test_the_run_threshold_is_that_of_the_records_settings(tmp_path, store):
     assert run_threshold(store, strict.fingerprint()) == 0.9
     edited = apply_edit(hostile_record(doc), _path("funding.period_total"), "200")
     assert reverify_with_threshold()(edited, store, store.record(KEY))[1:] == (0.85, False)
-    # The command line's --extract --out keeps the threshold in the run it writes.
+    # `llmextract extract --out` keeps the threshold in the run it writes.
     out = tmp_path / "extracted"
     source = tmp_path / "seed.txt"
     source.write_bytes(HOSTILE_SOURCE)
     result = CliRunner().invoke(
-        app, ["extract", str(source), "--extractor", "rules", "--review-threshold", "0.9", "--out", str(out)]
+        command_app("extract"),
+        ["extract", str(source), "--extractor", "rules", "--review-threshold", "0.9", "--out", str(out)],
     )
     assert result.exit_code in (0, 1), result.output
     with RunStore(out, create=False) as extracted:
@@ -293,7 +294,7 @@ def test_gold_export_from_the_command_line(store, tmp_path):
     stored = decide(store, store.record(KEY), "record", "accept", None, "张三", reverify_with_threshold())
     assert stored.status == "accepted"
     out = tmp_path / "gold" / "gold.jsonl"
-    result = CliRunner().invoke(app, ["review", str(store.dir), "--export-gold", str(out)])
+    result = CliRunner().invoke(command_app("review"), ["review", str(store.dir), "--export-gold", str(out)])
     assert result.exit_code == 0, result.output
     (line,) = out.read_text("utf-8").splitlines()
     gold = json.loads(line)
@@ -316,5 +317,7 @@ def test_gold_export_from_the_command_line(store, tmp_path):
 
 
 def test_review_command_refuses_a_directory_that_is_not_a_run(tmp_path):
-    result = CliRunner().invoke(app, ["review", str(tmp_path), "--export-gold", str(tmp_path / "g.jsonl")])
+    result = CliRunner().invoke(
+        command_app("review"), ["review", str(tmp_path), "--export-gold", str(tmp_path / "g.jsonl")]
+    )
     assert result.exit_code == 2 and "not a run directory" in result.output
