@@ -5,13 +5,16 @@
 The run is **synthetic**: the rules pipeline reads the five seed exports once, then each seed is saved
 ``--copies`` times as a distinct document (its text with a line ``合成副本 N`` appended, so a new document id)
 with copies of its records and findings, each record given a random confidence so the queue interleaves
-documents. With the default 150 copies that is 750 documents and 4,050 records of real size (12-16 indicators,
-grounding and number checks: ~20 KB of JSON each). The review app then runs under uvicorn on 127.0.0.1 and an
-HTTP client (keep-alive) times, per request kind, the median over ``--samples`` requests:
+documents. With the default 150 copies that is 750 documents and 4,050 records as the rules reader reads the
+seeds (indicators, grounding, number checks: ~20 KB of JSON each). The review app runs under uvicorn on 127.0.0.1; an
+HTTP client (keep-alive) times, per request kind, the median over ``--samples`` requests of the wall time (and
+of the CPU time of the process, server and client: what a request costs when other work shares the cores):
 
 - baseline: ``GET /static/review.css`` (a static file through the same server, middleware and client);
-- record page: a record spread over the queue, without and with a queue filter (neighbours under the filter);
-- queue: the first page, a later page, a rule filter.
+- record page: records spread over the queue; with a queue filter (neighbours under the filter), both for
+  records in the filtered queue and for records outside it (as after a decision changed a record's status);
+- queue: pages not shown before (each parses its records), the first page again (its lines are kept), a
+  rule filter.
 
 No page image is requested (the seeds are text exports), so the record page is the database and template work.
 """
@@ -93,16 +96,23 @@ def serve(run_dir: Path) -> tuple[uvicorn.Server, threading.Thread, str]:
     return server, thread, f"http://127.0.0.1:{port}"
 
 
-def median_ms(client: httpx.Client, urls: Callable[[int], str], samples: int) -> float:
-    times = []
+def _spread(keys: list[str], n: int) -> list[str]:
+    """``n`` keys evenly spread over ``keys`` (queue order)."""
+    return [keys[round(i * (len(keys) - 1) / max(n - 1, 1))] for i in range(n)]
+
+
+def medians_ms(client: httpx.Client, urls: Callable[[int], str], samples: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (this process: server thread and client) of a request, in ms."""
+    wall, cpu = [], []
     for i in range(samples):
         url = urls(i)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
-        times.append(time.perf_counter() - start)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
-    return 1000 * statistics.median(times)
+    return 1000 * statistics.median(wall), 1000 * statistics.median(cpu)
 
 
 def main() -> int:
@@ -118,6 +128,9 @@ def main() -> int:
         records = build_run(run_dir, args.copies, rng)
         with RunStore(run_dir, create=False) as store:
             keys = [r.key for r in store.queue()]
+            warned = [r.key for r in store.queue(QueueFilter(severity="warning"))]
+            with_warning = set(warned)
+            unwarned = [k for k in keys if k not in with_warning]
             rule = max(store.rule_ids(), key=lambda r: len(store.queue(QueueFilter(rule_id=r))))
         print(
             f"synthetic run: {len(SEEDS) * args.copies} documents, {records} records "
@@ -126,22 +139,28 @@ def main() -> int:
         server, thread, base = serve(run_dir)
         try:
             with httpx.Client(base_url=base, timeout=30) as client:
-                client.get("/")  # warm up: templates compiled, caches filled
-                picks = [keys[round(i * (len(keys) - 1) / (args.samples - 1))] for i in range(args.samples)]
+                client.get("/")  # warm up: templates compiled, the first page's lines kept
+                picks = _spread(keys, args.samples)
+                in_filter = _spread(warned, args.samples)
+                outside = _spread(unwarned, args.samples)
                 pages = -(-len(keys) // PAGE_SIZE)
                 kinds: list[tuple[str, Callable[[int], str]]] = [
                     ("baseline: static file (review.css)", lambda i: "/static/review.css"),
                     ("record page", lambda i: f"/record/{picks[i]}"),
-                    ("record page, queue filtered by severity", lambda i: f"/record/{picks[i]}?severity=warning"),
-                    (f"queue, first page ({PAGE_SIZE} rows)", lambda i: "/"),
-                    (f"queue, page {pages // 2} of {pages}", lambda i: f"/?page={pages // 2}"),
-                    (f"queue, filtered by rule {rule}", lambda i: f"/?rule={rule}"),
+                    ("record page, queue filtered by severity", lambda i: f"/record/{in_filter[i]}?severity=warning"),
+                    (
+                        "record page outside its filtered queue (just decided)",
+                        lambda i: f"/record/{outside[i]}?severity=warning",
+                    ),
+                    (f"queue, a page of {PAGE_SIZE} not shown before", lambda i: f"/?page={2 + i % (pages - 1)}"),
+                    ("queue, the first page again", lambda i: "/"),
+                    (f"queue filtered by rule {rule}, shown before", lambda i: f"/?rule={rule}"),
                 ]
                 baseline = None
                 for label, urls in kinds:
-                    ms = median_ms(client, urls, args.samples)
+                    ms, cpu = medians_ms(client, urls, args.samples)
                     baseline = baseline or ms
-                    print(f"  {label:<52} {ms:8.1f} ms   {ms / baseline:6.1f}x baseline")
+                    print(f"  {label:<56} {ms:7.1f} ms {ms / baseline:6.1f}x baseline   (CPU {cpu:6.1f} ms)")
         finally:
             server.should_exit = True
             thread.join(10)

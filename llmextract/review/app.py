@@ -34,7 +34,7 @@ from llmextract.review.fields import EditRefused
 from llmextract.review.gold import gold_jsonl
 from llmextract.review.pages import PageRenderer
 from llmextract.review.reverify import Reverify, reverify_with_threshold
-from llmextract.review.views import Filters, neighbours, queue_page, record_view, source_names
+from llmextract.review.views import Filters, QueueLines, neighbours, queue_page, record_view, source_names
 from llmextract.store import RecordStatus, RunStore, RunStoreError
 
 _DOC_ID = re.compile(r"^[0-9a-f]{64}$")
@@ -55,7 +55,7 @@ _MAX_BODY = 256 * 1024
 
 @dataclass(slots=True)
 class _State:
-    """What the handlers share; the reviewer name is the one thing the UI changes."""
+    """What the handlers share; the UI changes the reviewer name (and keeps queue lines it has made)."""
 
     store: RunStore
     reviewer: str
@@ -63,6 +63,7 @@ class _State:
     token: str
     pages: PageRenderer
     templates: jinja2.Environment
+    lines: QueueLines
 
 
 Handler = Callable[[_State, Request], Awaitable[Response]]
@@ -93,6 +94,7 @@ def create_app(
         security.new_token(),
         PageRenderer(),
         templates,
+        QueueLines(),
     )
     static = str(resources.files("llmextract.review").joinpath("static"))
     routes = [
@@ -151,7 +153,7 @@ def _filters(request: Request) -> Filters:
 async def _queue_page(state: _State, request: Request) -> Response:
     filters = _filters(request)
     page = request.query_params.get("page", "1")
-    shown = queue_page(state.store, filters, int(page) if page.isdigit() and len(page) < 7 else 1)
+    shown = queue_page(state.store, filters, int(page) if page.isdigit() and len(page) < 7 else 1, state.lines)
     return _html(
         state,
         "queue.html",
@@ -178,7 +180,7 @@ async def _record_page(state: _State, request: Request) -> Response:
         "record.html",
         view=record_view(state.store, stored, sizes),
         has_pages=sizes is not None,
-        around=neighbours(state.store, key, filters),
+        around=neighbours(state.store, stored, filters),
         filters=filters,
         selected=request.query_params.get("field", ""),
     )

@@ -2,12 +2,13 @@
 
 Everything here is plain data; the templates escape every string (document text is untrusted). A request
 parses only what it shows: the queue lists light rows (no record JSON) and parses the records of the one page
-it shows; a record page reads that record and the ids of its neighbours in the queue.
+it shows (kept for the next time, :class:`QueueLines`); a record page reads that record and the keys of its
+neighbours in the queue.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import PurePath
@@ -63,7 +64,41 @@ class QueuePage:
     pages: int
 
 
-def queue_page(store: RunStore, filters: Filters, page: int) -> QueuePage:
+class QueueLines:
+    """Queue lines kept by (queue row, number of decisions). A line parses its record, which costs more than the
+    rest of the queue page together; a page shown before is shown again (the reviewer comes back to the queue
+    after each record) from the lines kept, and a line is made anew when its record's row (status, confidence,
+    …) or its decisions change."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self._size = size
+        self._lines: OrderedDict[tuple[QueueRow, int], QueueLine] = OrderedDict()
+
+    def line(self, store: RunStore, row: QueueRow) -> QueueLine | None:
+        decisions = store.reviews(row.key)
+        key = (row, len(decisions))
+        if key in self._lines:
+            self._lines.move_to_end(key)
+            return self._lines[key]
+        stored = store.record(row.key)
+        if stored is None:  # removed by a run writing the store meanwhile
+            return None
+        decided = latest(decisions)
+        fields = reviewable(stored, decided)
+        self._lines[key] = QueueLine(
+            row=row,
+            source=PurePath(row.source).name,
+            page=stored.record.location.page,
+            severities=dict(Counter(f.severity for f in stored.record.findings)),
+            reviewed=sum(p in decided for p in fields),
+            total=len(fields),
+        )
+        if len(self._lines) > self._size:
+            self._lines.popitem(last=False)
+        return self._lines[key]
+
+
+def queue_page(store: RunStore, filters: Filters, page: int, lines: QueueLines) -> QueuePage:
     """One page of the queue (lowest confidence first) and the count of every status among the matches."""
     rows = store.queue(filters.where(status=False))
     counts: Counter[str] = Counter(r.status for r in rows)
@@ -71,25 +106,8 @@ def queue_page(store: RunStore, filters: Filters, page: int) -> QueuePage:
         rows = [r for r in rows if r.status == filters.status]
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    lines = []
-    for row in shown:
-        stored = store.record(row.key)
-        if stored is None:  # removed by a run writing the store meanwhile
-            continue
-        decided = latest(store.reviews(row.key))
-        fields = reviewable(stored, decided)
-        lines.append(
-            QueueLine(
-                row=row,
-                source=PurePath(row.source).name,
-                page=stored.record.location.page,
-                severities=dict(Counter(f.severity for f in stored.record.findings)),
-                reviewed=sum(p in decided for p in fields),
-                total=len(fields),
-            )
-        )
-    return QueuePage(lines, counts, len(rows), page, pages)
+    shown = [lines.line(store, row) for row in rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+    return QueuePage([line for line in shown if line is not None], counts, len(rows), page, pages)
 
 
 def source_names(store: RunStore) -> dict[str, str]:
@@ -97,9 +115,13 @@ def source_names(store: RunStore) -> dict[str, str]:
     return {d.doc_id: PurePath(d.source).name for d in store.documents()}
 
 
+def _own_row(store: RunStore, stored: StoredRecord) -> QueueRow | None:
+    """The record's queue row, from its document's rows only (None when it is not a current record)."""
+    return next((r for r in store.queue(QueueFilter(doc_id=stored.doc_id)) if r.key == stored.key), None)
+
+
 def source_name(store: RunStore, stored: StoredRecord) -> str:
-    """File name of a record's document, from its queue row (the document's rows only: no other document)."""
-    row = next((r for r in store.queue(QueueFilter(doc_id=stored.doc_id)) if r.key == stored.key), None)
+    row = _own_row(store, stored)
     return PurePath(row.source).name if row is not None else stored.doc_id[:12]
 
 
@@ -111,18 +133,21 @@ class Neighbours:
     total: int
 
 
-def neighbours(store: RunStore, key: str, filters: Filters) -> Neighbours:
-    """The records before and after ``key`` in the filtered queue. A record that has left it (a decision
-    changed its status) sits where the whole queue puts it: n/p go on from there."""
-    prev, nxt, position, total = store.neighbours(key, filters.where())
-    if position or not total or filters.where() == QueueFilter():
+def neighbours(store: RunStore, stored: StoredRecord, filters: Filters) -> Neighbours:
+    """The records before and after ``stored`` in the filtered queue (their keys only). A record that has left
+    it (a decision changed its status) sits where the queue's order puts it, so n/p go on from there."""
+    prev, nxt, position, total = store.neighbours(stored.key, filters.where())
+    if position or not total:
         return Neighbours(prev, nxt, position, total)
-    matching = {r.key for r in store.queue(filters.where())}
-    order = [r.key for r in store.queue()]
-    at = order.index(key) if key in order else len(order)
-    before = [k for k in order[:at] if k in matching]
-    after = [k for k in order[at + 1 :] if k in matching]
-    return Neighbours(before[-1] if before else None, after[0] if after else None, 0, total)
+    rows = store.queue(filters.where())
+    own = _own_row(store, stored)
+    at = len(rows) if own is None else next((i for i, r in enumerate(rows) if _order(r) > _order(own)), len(rows))
+    return Neighbours(rows[at - 1].key if at else None, rows[at].key if at < len(rows) else None, 0, total)
+
+
+def _order(row: QueueRow) -> tuple[bool, float, str, int, str]:
+    """A row's place in the queue: the order of :meth:`RunStore.queue` (lowest confidence first, unscored last)."""
+    return (row.confidence is None, row.confidence or 0.0, row.source, row.position, row.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +199,7 @@ def record_view(store: RunStore, stored: StoredRecord, page_sizes: list[tuple[fl
                 location=field_location(rec, spec.path),
                 decision=decided.get(spec.path),
                 readings=readings.get(spec.path),
-                findings=sum(about(f, spec.path) for f in rec.findings),
+                findings=sum(_about(f, spec.path) for f in rec.findings),
             )
         )
     shown = [v for v in views if v.path in paths]
@@ -202,7 +227,7 @@ def record_view(store: RunStore, stored: StoredRecord, page_sizes: list[tuple[fl
     )
 
 
-def about(finding: Finding, path: FieldPath) -> bool:
+def _about(finding: Finding, path: FieldPath) -> bool:
     """A finding is about a field when it names the field, or (indicators) another attribute of its item."""
     return any(FieldPath(f).item == path.item for f in finding.fields)
 

@@ -274,7 +274,7 @@ def many(tmp_path):
     store, keys = build_many_run(tmp_path / "many", 30)
     store.close()
     with TestClient(create_app(tmp_path / "many"), base_url="http://127.0.0.1:8765") as c:
-        c.get("/")
+        c.get(f"/record/{keys[0]}")  # sets the token cookie, shows no queue page
         yield c, keys
 
 
@@ -331,3 +331,19 @@ def test_the_queue_is_paged_and_parses_only_the_page_it_shows(many, monkeypatch)
     assert (links["prev-page"], links["next-page"]) == ("/?page=1", "/?page=3")
     filtered = client.get("/?rule=record.sources-sum&page=99").text  # 10 matches: one page, shown whole
     assert 'class="pager"' not in filtered and "测试项目027" in filtered and "测试项目000" in filtered
+
+
+def test_a_queue_page_shown_again_parses_only_the_records_decided_since(many, monkeypatch):
+    client, keys = many
+    monkeypatch.setattr(views, "PAGE_SIZE", 10)
+    parsed = []
+    stored = run_store_module._stored
+    monkeypatch.setattr(run_store_module, "_stored", lambda row: parsed.append(row["record_key"]) or stored(row))
+    client.get("/")
+    assert parsed == keys[:10]
+    parsed.clear()
+    assert _decide_key(client, keys[4], "name", "accept").status_code == 200  # still pending: same row
+    parsed.clear()
+    page = client.get("/").text
+    assert parsed == [keys[4]]  # its decisions changed; the other nine lines are kept
+    assert page.count(">1/1<") == 1  # 测试项目004: its one field decided
