@@ -10,6 +10,8 @@ Definitions (also in the report's ``definitions``):
   (indicators of unmatched records count as misses or false positives); level accuracy = share of matched
   indicators whose 一级 and 二级 are also equal;
 - numeric accuracy: share of the gold amounts (资金 totals and sources) of matched records reproduced exactly;
+- annual funds: share of ALL gold records printing a 年度资金总额 whose record carries exactly that amount (a
+  record not found counts as wrong);
 - a record is *erroneous* when unmatched (spurious), or when any exact field, any amount or any indicator differs,
   or a text field's F1 is below ``TEXT_OK``;
 - verifier: a gold inconsistency is found by an error/warning finding of the same rule family (the part of the
@@ -84,6 +86,8 @@ class ExtractionMetrics(Counts):
     indicator_levels_correct: int = 0
     numbers_gold: int = 0
     numbers_correct: int = 0
+    annual_gold: int = 0  # gold records printing a 年度资金总额 (matched or not)
+    annual_correct: int = 0  # … whose matched record has exactly that amount
     records: list[RecordScore] = field(default_factory=list)
 
 
@@ -120,6 +124,7 @@ def score_extraction(
     matched_pred = {pi for _, pi in pairs}
     for g in gold:
         m.indicators_gold += len(g.get("indicators") or [])
+        m.annual_gold += get_path(g, "funding.annual_total") is not None
     for p in predicted:
         m.indicators_predicted += len(p.get("indicators") or [])
     for gi, pi in pairs:
@@ -130,6 +135,8 @@ def score_extraction(
             m.field_total[name] += 1
             m.field_correct[name] += ok
             wrong |= not ok
+        annual = get_path(g, "funding.annual_total")
+        m.annual_correct += annual is not None and norm(annual) == norm(get_path(p, "funding.annual_total"))
         for name in AMOUNT_FIELDS:
             if get_path(g, name) is not None:
                 m.numbers_gold += 1

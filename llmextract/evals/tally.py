@@ -31,6 +31,7 @@ DEFINITIONS = {
     "text_f1.<field>": "mean character-level F1 over matched pairs (项目概况, 立项依据, goals)",
     "indicators": "precision/recall/F1 of (三级指标, 指标值) pairs; level_accuracy: matched pairs with equal 一级/二级",
     "numeric_accuracy": "gold amounts (资金 totals and sources) of matched records reproduced exactly",
+    "annual_funds": "gold records with a 年度资金总额 whose record (if found) has exactly that amount ÷ all of them",
     "verifier": "gold inconsistencies found by an error/warning finding of the same rule family at the quote",
     "mutation.detected": "mutated copies with an error/warning finding the original does not have",
     "mutation.located": "… of which a new finding's location overlaps the mutated span",
@@ -124,6 +125,7 @@ def rates(tally: Tally) -> dict[str, Any]:
             "level_accuracy": _rate(t.indicator_levels_correct, t.indicators_matched),
         },
         "numeric_accuracy": _rate(t.numbers_correct, t.numbers_gold),
+        "annual_funds": _rate(t.annual_correct, t.annual_gold),
         "verifier": {
             "inconsistencies": v.inconsistencies,
             "findings": v.findings,
