@@ -88,9 +88,10 @@ def run_batch(
     on_start: Callable[[int], None] | None = None,
     on_document: Listener | None = None,
     csv_too: bool = False,
+    xlsx_too: bool = False,
 ) -> BatchSummary:
     """Process every supported file under ``root`` into the run directory ``out``."""
-    return asyncio.run(_run(root, out, config, engine, on_start, on_document, csv_too))
+    return asyncio.run(_run(root, out, config, engine, on_start, on_document, csv_too, xlsx_too))
 
 
 async def _run(
@@ -101,6 +102,7 @@ async def _run(
     on_start: Callable[[int], None] | None,
     on_document: Listener | None,
     csv_too: bool,
+    xlsx_too: bool,
 ) -> BatchSummary:
     started = time.perf_counter()
     files, unsupported = discover(root, exclude=out)
@@ -136,7 +138,7 @@ async def _run(
         finally:
             if llm is not None:
                 await llm.aclose()
-        summary.exports = export_run(store, out, csv_too=csv_too)
+        summary.exports = export_run(store, out, csv_too=csv_too, xlsx_too=xlsx_too)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -39,7 +39,8 @@ def run_command(
     rpm: float | None = typer.Option(None, "--requests-per-minute", min=0.001, help="Cap on LLM requests per minute."),
     tpm: float | None = typer.Option(None, "--tokens-per-minute", min=1, help="Cap on LLM tokens per minute."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the LLM again instead of using cached replies."),
-    csv: bool = typer.Option(False, "--csv", help="Also write the tables as CSV."),
+    csv: bool = typer.Option(False, "--csv", help="Also write the tables as CSV (UTF-8 with BOM, for Excel)."),
+    xlsx: bool = typer.Option(False, "--xlsx", help="Also write run.xlsx: projects, indicators, findings sheets."),
 ) -> None:
     """Process every supported file under DIR; rerun the same command to resume after an interruption.
 
@@ -58,14 +59,16 @@ def run_command(
             err_console.print("no LLM endpoint configured: using the rules extractor", soft_wrap=True)
         pool: Engine = RayEngine(address, workers) if engine is EngineChoice.ray else LocalEngine(workers)
         try:
-            summary = _run_with_progress(directory, out, config, pool, csv)
+            summary = _run_with_progress(directory, out, config, pool, csv, xlsx)
         finally:
             pool.close()
     _print_summary(summary, out)
     raise typer.Exit(1 if summary.failed else 0)
 
 
-def _run_with_progress(directory: Path, out: Path, config: Config, engine: Engine, csv: bool) -> BatchSummary:
+def _run_with_progress(
+    directory: Path, out: Path, config: Config, engine: Engine, csv: bool, xlsx: bool
+) -> BatchSummary:
     interactive = err_console.is_terminal
     progress = Progress(
         TextColumn("[bold]documents"),
@@ -105,7 +108,9 @@ def _run_with_progress(directory: Path, out: Path, config: Config, engine: Engin
             err_console.print(line, soft_wrap=True, markup=False, highlight=False)
 
     with progress:
-        return run_batch(directory, out, config, engine, on_start=on_start, on_document=on_document, csv_too=csv)
+        return run_batch(
+            directory, out, config, engine, on_start=on_start, on_document=on_document, csv_too=csv, xlsx_too=xlsx
+        )
 
 
 def _print_summary(s: BatchSummary, out: Path) -> None:
