@@ -142,7 +142,7 @@ def documents(dirs: list[Path]) -> list[tuple[str, Path]]:
         if root.is_file():
             out.append((root.name, root))
             continue
-        supported, _ = discover(root)
+        supported = discover(root).supported
         out.extend((str(p.relative_to(root)), p) for p in supported)
     return out
 

@@ -49,6 +49,7 @@ class BatchSummary:
     skipped: int = 0
     failed: int = 0
     unsupported: int = 0
+    outside: int = 0  # links leading out of the input directory, not followed
     records: int = 0
     needs_review: int = 0
     errors: int = 0
@@ -60,10 +61,11 @@ class BatchSummary:
     exports: list[Path] = field(default_factory=list)
 
     def add(self, event: DocumentEvent) -> None:
+        """Count a document; one skipped (done before) brings what it holds, so a resumed run's summary is the
+        run's, not only this invocation's."""
         if event.status == "skipped":
             self.skipped += 1
-            return
-        if event.status == "failed":
+        elif event.status == "failed":
             self.failed += 1
             self.failures.append((event.source, event.error or ""))
         else:
@@ -105,8 +107,9 @@ async def _run(
     xlsx_too: bool,
 ) -> BatchSummary:
     started = time.perf_counter()
-    files, unsupported = discover(root, exclude=out)
-    summary = BatchSummary(files=len(files), unsupported=len(unsupported))
+    found = discover(root, exclude=out)
+    files = found.supported
+    summary = BatchSummary(files=len(files), unsupported=len(found.unsupported), outside=len(found.outside))
     if on_start is not None:
         on_start(len(files))
     fingerprint = config.fingerprint()
@@ -128,7 +131,7 @@ async def _run(
                 data = path.read_bytes()
                 doc_id = hashlib.sha256(data).hexdigest()
                 if store.is_done(doc_id, fingerprint):
-                    report(DocumentEvent(str(path), "skipped"))
+                    report(DocumentEvent(str(path), "skipped", **store.document_counts(doc_id, fingerprint)))
                     continue
                 await window.acquire()
                 task = asyncio.create_task(_one(path, doc_id, config, engine, llm, store, report))

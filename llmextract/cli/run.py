@@ -47,6 +47,8 @@ def run_command(
     Exit code 1 when any document failed (see OUT/errors.jsonl), 0 otherwise.
     """
     with user_errors():
+        if not directory.exists():
+            raise InputPathError("no such directory", hint="check the path", path=str(directory))
         if not directory.is_dir():
             raise InputPathError(
                 "not a directory", hint="use `llmextract extract FILE` for one file", path=str(directory)
@@ -117,6 +119,7 @@ def _print_summary(s: BatchSummary, out: Path) -> None:
     console.print(
         f"{s.files} files: {s.done} processed, {s.skipped} already done, {s.failed} failed"
         + (f", {s.unsupported} unsupported skipped" if s.unsupported else "")
+        + (f", {s.outside} links out of the folder not followed" if s.outside else "")
         + f" in {s.seconds:.1f}s"
     )
     console.print(
