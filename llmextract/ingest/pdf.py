@@ -22,7 +22,9 @@ from llmextract.core.document import Document
 from llmextract.core.errors import CorruptPDFError, EmptyFileError, NoTextLayerError
 from llmextract.ingest.builder import DocumentBuilder
 from llmextract.ingest.files import InputFile
+from llmextract.ingest.pdf_objects import PdfplumberReader
 from llmextract.ingest.pdf_page import PageContent, PageData, TableContent, parse_page
+from llmextract.ingest.pdf_pdfium import PdfiumReader
 
 Reader = Literal["pdfium", "pdfplumber"]
 READERS: tuple[Reader, ...] = ("pdfium", "pdfplumber")
@@ -43,11 +45,7 @@ def open_reader(data: bytes, path: str, reader: Reader = DEFAULT_READER) -> Page
     A file PDFium cannot open is handed to pdfplumber, which opens some that PDFium does not (a PDF with an
     empty page tree among them) and otherwise says why (encrypted, corrupt).
     """
-    from llmextract.ingest.pdf_objects import PdfplumberReader
-
     if reader == "pdfium":
-        from llmextract.ingest.pdf_pdfium import PdfiumReader
-
         try:
             return PdfiumReader(data, path)
         except CorruptPDFError:
@@ -137,7 +135,7 @@ def _assemble(source: InputFile, contents: list[PageContent]) -> Document:
 
 
 def _pages_label(numbers: list[int]) -> str:
-    """ "page 3" or "pages 3-5, 9": consecutive runs collapsed."""
+    """Page numbers for a message, consecutive runs collapsed: "page 3", "pages 3-5, 9"."""
     runs: list[list[int]] = []
     for n in numbers:
         if runs and n == runs[-1][-1] + 1:

@@ -47,6 +47,7 @@ class PdfiumReader:
         self.path = path
         self._data = data
         self._plumber: PdfplumberReader | None = None
+        self.delegated = 0  # pages handed to the pdfplumber reader
         try:
             self._pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
@@ -66,6 +67,7 @@ class PdfiumReader:
         try:
             objects = _PageObjects(page.raw)
             if objects.unplaced_text:
+                self.delegated += 1
                 return self._reference().read(number)
             frame = _Frame(page.get_mediabox(), page.get_rotation())
             textpage = page.get_textpage()
