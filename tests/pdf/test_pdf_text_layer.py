@@ -32,6 +32,17 @@ def test_digits_drawn_in_a_font_with_a_bad_descent_stay_on_their_line(reader):
 
 
 @pytest.mark.parametrize("reader", READERS)
+def test_title_in_a_font_that_is_not_embedded_is_read(reader):
+    # PDFium drops glyphs its substitute font has no outline for; the pdfium reader hands such pages to pdfplumber.
+    doc = load_document(PAGES / "title-font-not-embedded.pdf", reader=reader)
+    assert [ln.text for ln in doc.lines[:3]] == [
+        "北京市审计局2026年度部门预算信息公开",
+        "目 录",
+        "第一部分 2026年度部门预算情况说明",
+    ]
+
+
+@pytest.mark.parametrize("reader", READERS)
 def test_page_without_unicode_maps_is_reported_and_not_read(reader):
     doc = load_document(PAGES / "one-page-without-unicode-maps.pdf", reader=reader)
     assert doc.warnings == (
