@@ -1,14 +1,13 @@
-"""One document through the whole pipeline: parse → extract (rules / LLM / hybrid) → verify → score.
+"""One document through the whole pipeline: extract (rules / LLM / hybrid) → verify → score → DocumentResult.
 
-The work is split where its nature changes, so a batch can put each part where it runs best:
+:func:`process` (and its async twin :func:`aprocess`) is the one way a Document becomes a result: the CLI
+commands, the batch engines, the evals and the review app's re-verification all call it, and
+:meth:`llmextract.store.RunStore.save` is the one way a result is stored.
 
-- :func:`prepare` is CPU-bound and deterministic (parse, document verifier, rules extractor): batch workers
-  run it in a process pool.
-- :func:`read_with_llm` is I/O-bound: one async LLM call per project block, sharing one client, cache and
-  concurrency limit across all documents of a run.
-- :func:`finish` grounds and checks every record and scores it; cheap, run where the results are stored.
-
-:func:`process` chains the three for one file (the ``extract`` command and the Python API).
+Inside, the deterministic reading (standard tables, prose claims, the document's own checks) and the
+extractor's reading run side by side — an LLM extractor never waits for the rules — then every record is
+grounded, checked and scored. A part that raises is contained to that part and said as a finding
+(:mod:`llmextract.core.failures`); the rest of the document survives.
 """
 
 from __future__ import annotations
@@ -16,191 +15,284 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from collections.abc import Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, TypeVar
 
-from llmextract import __version__
+from llmextract._version import __version__
+from llmextract.core.catalogue import BLOCK_FAILED, FAILURE_RULES
+from llmextract.core.claims import NarrativeClaim
 from llmextract.core.document import Document
 from llmextract.core.errors import ConfigError
+from llmextract.core.failures import FailureLog
 from llmextract.core.findings import Finding
+from llmextract.core.paths import FieldPath
 from llmextract.core.records import ProjectRecord
-from llmextract.extract.llm.extractors import read_with
-from llmextract.extract.llm.hybrid import FieldAgreement
-from llmextract.extract.llm.runner import LLMExtractor
-from llmextract.extract.llm.usage import Usage
-from llmextract.extract.prompts import DEFAULT_PROMPT
-from llmextract.extract.rules import extract_rules
-from llmextract.ingest import load_document
-from llmextract.score import DEFAULT_THRESHOLD, needs_review
-from llmextract.score.confidence import FieldEvidence, record_confidence
-from llmextract.score.evidence import record_evidence
-from llmextract.settings import Settings
+from llmextract.core.usage import Usage
+from llmextract.extract import Extractor, Reading, make_extractor
+from llmextract.extract.prompts import DEFAULT_PROMPT, load_prompt
+from llmextract.score import DEFAULT_THRESHOLD, FieldEvidence, score_record
+from llmextract.settings import ExtractorKind, Settings
 from llmextract.tables import BudgetTable, parse_tables
-from llmextract.verify import VerificationReport, verify
-from llmextract.verify.records import check_records
+from llmextract.verify import VerificationReport, check_records, claims, verify
 
-ExtractorChoice = Literal["auto", "rules", "llm", "hybrid"]
+T = TypeVar("T")
+
+# Settings that change what an LLM reads, and so the output (the key, the cache, rate limits and concurrency
+# do not).
+_OUTPUT_SETTINGS = ("base_url", "model", "mode", "max_tokens", "temperature", "max_reasks")
+# Packages whose code decides the output of a run; their source is hashed into the fingerprint, so a resumed
+# run after an upgrade redoes what the new code would read differently.
+_READER_PACKAGES = ("core", "ingest", "layout", "tables", "extract", "verify", "score")
 
 
 @dataclass(frozen=True)
 class Config:
     """Everything that decides what a run produces. Frozen: a run's fingerprint is a hash of it."""
 
-    extractor: ExtractorChoice = "auto"
+    extractor: ExtractorKind = ExtractorKind.auto
     settings: Settings = field(default_factory=Settings)
     review_threshold: float = DEFAULT_THRESHOLD
     page_workers: int | None = None
     prompt_version: str = DEFAULT_PROMPT
 
     def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "extractor", ExtractorKind(self.extractor))
+        except ValueError:
+            choices = ", ".join(k.value for k in ExtractorKind)
+            raise ConfigError(f"unknown extractor {self.extractor!r}", hint=f"use one of {choices}") from None
         if not 0 <= self.review_threshold <= 1:
             raise ConfigError(f"review threshold must be between 0 and 1, got {self.review_threshold}")
-        if self.extractor in ("llm", "hybrid") and not self.settings.configured:
+        if self.extractor in (ExtractorKind.llm, ExtractorKind.hybrid) and not self.settings.configured:
             raise ConfigError(
-                f"the {self.extractor} extractor needs an LLM endpoint",
+                f"the {self.extractor.value} extractor needs an LLM endpoint",
                 hint="set LLMEXTRACT_BASE_URL and LLMEXTRACT_MODEL (and LLMEXTRACT_API_KEY), or use --extractor rules",
             )
 
     @property
-    def resolved_extractor(self) -> Literal["rules", "llm", "hybrid"]:
-        if self.extractor != "auto":
+    def resolved_extractor(self) -> ExtractorKind:
+        if self.extractor is not ExtractorKind.auto:
             return self.extractor
-        return "hybrid" if self.settings.configured else "rules"
+        return ExtractorKind.hybrid if self.settings.configured else ExtractorKind.rules
+
+    @property
+    def uses_llm(self) -> bool:
+        return self.resolved_extractor is not ExtractorKind.rules
+
+    def describe(self) -> dict[str, Any]:
+        """What determines the output, as plain data (stored with a run; hashed into the fingerprint)."""
+        kind = self.resolved_extractor
+        parts: dict[str, Any] = {
+            "tool": __version__,
+            "readers": _code_version(kind is not ExtractorKind.rules),
+            "extractor": kind.value,
+            "review_threshold": self.review_threshold,
+        }
+        if self.uses_llm:
+            parts |= {name: _plain(getattr(self.settings, name)) for name in _OUTPUT_SETTINGS}
+            parts |= {"prompt": self.prompt_version, "prompt_sha256": load_prompt(self.prompt_version).sha256}
+        return parts
 
     def fingerprint(self) -> str:
         """Hash of what determines the output: a finished document is skipped only under the same one."""
-        uses_llm = self.resolved_extractor != "rules"
-        parts = {
-            "tool": __version__,
-            "extractor": self.resolved_extractor,
-            "model": self.settings.model if uses_llm else None,
-            "mode": self.settings.mode if uses_llm else None,
-            "prompt": self.prompt_version if uses_llm else None,
-            "threshold": self.review_threshold,
-        }
-        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
-
-
-@dataclass
-class Prepared:
-    """The CPU-bound part of a document's processing; picklable, so it can come back from a worker."""
-
-    doc: Document
-    tables: list[BudgetTable]
-    rules_records: list[ProjectRecord]
-    report: VerificationReport
+        return hashlib.sha256(json.dumps(self.describe(), sort_keys=True).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
-class ScoredRecord:
+class RecordResult:
+    """One record, verified and scored: its evidence per field, its confidence and whether it needs review."""
+
     record: ProjectRecord
+    evidence: dict[FieldPath, FieldEvidence]
     confidence: float
     needs_review: bool
 
 
-@dataclass
-class DocumentResult:
-    doc: Document
-    records: list[ScoredRecord]
-    report: VerificationReport
-    usage: Usage = field(default_factory=Usage)
-    llm_failures: list[str] = field(default_factory=list)
+@dataclass(frozen=True, slots=True)
+class CheckCounts:
+    """How many checks ran on a document, and how they ended."""
+
+    passed: int = 0
+    failed: int = 0
+    not_checkable: int = 0
+    by_rule: Counter[str] = field(default_factory=Counter)
 
     @property
-    def document_findings(self) -> list[Finding]:
-        """The report's findings that belong to no record (the report lists record findings too)."""
-        on_records = [f for s in self.records for f in s.record.findings]
-        return [f for f in self.report.findings if f not in on_records]
+    def run(self) -> int:
+        return self.passed + self.failed + self.not_checkable
 
-
-def prepare(path: str | Path, config: Config) -> Prepared:
-    doc = load_document(path, page_workers=config.page_workers)
-    tables = parse_tables(doc)
-    return Prepared(doc, tables, extract_rules(doc), verify(doc, tables=tables))
-
-
-async def read_with_llm(
-    prepared: Prepared, llm: LLMExtractor, config: Config
-) -> tuple[list[ProjectRecord], dict[int, list[FieldAgreement]], dict[int, int], Usage, list[str]]:
-    """The records of the LLM or hybrid reading, with agreements, re-asks and failures per block start."""
-    reading = await read_with(llm, prepared.doc, hybrid=config.resolved_extractor == "hybrid")
-    agreements = {b.record.location.start: list(b.agreements) for b in reading.blocks}
-    reasks = {b.record.location.start: max(0, b.result.attempts - 1) for b in reading.blocks}
-    failures = [f"block at {r.block.start}: {r.error}" for r in reading.failed]
-    return reading.records, agreements, reasks, reading.usage, failures
-
-
-def finish(
-    prepared: Prepared,
-    records: list[ProjectRecord],
-    config: Config,
-    *,
-    agreements: dict[int, list[FieldAgreement]] | None = None,
-    reasks: dict[int, int] | None = None,
-    usage: Usage | None = None,
-    failures: list[str] | None = None,
-) -> DocumentResult:
-    """Ground and verify every record, then score it."""
-    checked = check_records(prepared.doc, records, prepared.tables)
-    scored = [
-        _scored(
-            record,
-            _with_llm_evidence(
-                record_evidence(record),
-                (agreements or {}).get(record.location.start, []),
-                (reasks or {}).get(record.location.start, 0),
-            ),
-            config.review_threshold,
+    @classmethod
+    def of(cls, reports: Iterable[VerificationReport]) -> CheckCounts:
+        reports = list(reports)
+        by_rule: Counter[str] = Counter()
+        for r in reports:
+            by_rule += r.by_rule
+        return cls(
+            sum(r.passed for r in reports),
+            sum(r.failed for r in reports),
+            sum(r.not_checkable for r in reports),
+            by_rule,
         )
-        for record in checked.records
+
+
+@dataclass
+class DocumentResult:
+    """Everything the pipeline concluded about one document."""
+
+    doc: Document
+    extractor: str  # rules | llm:<model> | hybrid:<model>
+    records: list[RecordResult]
+    findings: list[Finding]  # about the document, not about one record (failures of parts included)
+    checks: CheckCounts
+    usage: Usage = field(default_factory=Usage)
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        """Document findings, then each record's."""
+        return [*self.findings, *(f for r in self.records for f in r.record.findings)]
+
+    @property
+    def failures(self) -> list[Finding]:
+        """Parts of the document llmextract could not read or check (block, table, prose, rule, LLM failures)."""
+        return [f for f in self.all_findings if f.rule_id in FAILURE_RULES]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.all_findings if f.severity == severity)
+
+
+def process(document: Document, config: Config | None = None, *, extractor: Extractor | None = None) -> DocumentResult:
+    """Run one document through the pipeline (synchronously; safe to call from inside an event loop)."""
+    return _run(aprocess(document, config, extractor=extractor))
+
+
+async def aprocess(
+    document: Document, config: Config | None = None, *, extractor: Extractor | None = None
+) -> DocumentResult:
+    """:func:`process` for async callers. ``extractor``: a shared one (a batch run's LLM client and cache);
+    by default the config's is made and closed here."""
+    config = config or Config()
+    own = extractor is None
+    reader = extractor or make_extractor(
+        config.resolved_extractor, config.settings, prompt_version=config.prompt_version
+    )
+    try:
+        deterministic, reading = await asyncio.gather(
+            asyncio.to_thread(_read_deterministic, document), _read(reader, document)
+        )
+    finally:
+        if own:
+            await reader.aclose()
+    return await asyncio.to_thread(_finish, document, config, reader.label, deterministic, reading)
+
+
+@dataclass(frozen=True, slots=True)
+class _Deterministic:
+    tables: list[BudgetTable]
+    prose: list[NarrativeClaim]
+    report: VerificationReport
+    failures: list[Finding]
+
+
+def _read_deterministic(doc: Document) -> _Deterministic:
+    """Standard tables, prose claims and the document's own checks: what every extractor's records are
+    verified against."""
+    failures = FailureLog(doc)
+    tables = parse_tables(doc, failures)
+    prose = claims(doc, failures)
+    return _Deterministic(tables, prose, verify(doc, tables=tables, prose=prose), failures.findings)
+
+
+async def _read(reader: Extractor, doc: Document) -> Reading:
+    """The extractor's reading; an extractor that raises loses its records, not the document."""
+    try:
+        return await reader.read(doc)
+    except Exception as exc:
+        log = FailureLog(doc)
+        log.add(BLOCK_FAILED, f"the {reader.label} extractor", exc, (0, len(doc.text)))
+        return Reading(failures=log.findings)
+
+
+def _finish(doc: Document, config: Config, label: str, det: _Deterministic, reading: Reading) -> DocumentResult:
+    records = _with_failures(_unique_ids(reading.records), reading.failures)
+    checked = check_records(doc, records, det.tables, det.prose)
+    results = [_scored(r, config.review_threshold) for r in checked.records]
+    document_findings = [
+        *det.failures,
+        *(f for f in reading.failures if f.record_id is None),
+        *det.report.findings,
+        *(f for f in checked.report.findings if f.record_id is None),
     ]
-    report = prepared.report.merged(checked.report)
-    return DocumentResult(prepared.doc, scored, report, usage or Usage(), failures or [])
-
-
-def rescore(
-    doc: Document,
-    record: ProjectRecord,
-    *,
-    tables: list[BudgetTable] | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-) -> ScoredRecord:
-    """Re-verify and re-score one record, e.g. after a reviewer edited it. Findings of rules the verifier does
-    not compute (``hybrid.disagreement``) are kept."""
-    checked = check_records(doc, [record], tables if tables is not None else parse_tables(doc)).records[0]
-    return _scored(checked, record_evidence(checked), threshold)
-
-
-def _scored(record: ProjectRecord, evidence: dict[str, FieldEvidence], threshold: float) -> ScoredRecord:
-    confidence = record_confidence(evidence, record.findings)
-    return ScoredRecord(
-        record.model_copy(update={"confidence": confidence}), confidence, needs_review(confidence, threshold)
+    return DocumentResult(
+        doc, label, results, document_findings, CheckCounts.of([det.report, checked.report]), reading.usage
     )
 
 
-def _with_llm_evidence(
-    evidence: dict[str, FieldEvidence], agreements: list[FieldAgreement], reasks: int
-) -> dict[str, FieldEvidence]:
-    """Add what only the LLM reading knows: per-field agreement with the rules, and the re-asks it needed."""
-    out = dict(evidence)
-    for agreement in agreements:
-        out[agreement.field] = replace(out.get(agreement.field, FieldEvidence()), agreement=agreement.status)
-    if reasks:
-        out["llm.reasks"] = FieldEvidence(reasks=reasks)
+def _scored(record: ProjectRecord, threshold: float) -> RecordResult:
+    evidence, confidence, review = score_record(record, threshold)
+    return RecordResult(record.model_copy(update={"confidence": confidence}), evidence, confidence, review)
+
+
+def _unique_ids(records: list[ProjectRecord]) -> list[ProjectRecord]:
+    """Records whose default ids collide (two projects starting at one offset) get a suffix."""
+    seen: Counter[str] = Counter()
+    out = []
+    for record in records:
+        seen[record.record_id] += 1
+        n = seen[record.record_id]
+        out.append(record if n == 1 else record.model_copy(update={"record_id": f"{record.record_id}~{n}"}))
     return out
 
 
-def process(path: str | Path, config: Config | None = None) -> DocumentResult:
-    """Run one file through the whole pipeline (synchronously)."""
-    config = config or Config()
-    prepared = prepare(path, config)
-    if config.resolved_extractor == "rules":
-        return finish(prepared, prepared.rules_records, config)
-    return asyncio.run(_process_llm(prepared, config))
+def _with_failures(records: list[ProjectRecord], failures: list[Finding]) -> list[ProjectRecord]:
+    """A failure about a record (its LLM reading failed) is one of the record's findings."""
+    by_record: dict[str, list[Finding]] = {}
+    for f in failures:
+        if f.record_id is not None:
+            by_record.setdefault(f.record_id, []).append(f)
+    return [
+        r.model_copy(update={"findings": [*r.findings, *by_record[r.record_id]]}) if r.record_id in by_record else r
+        for r in records
+    ]
 
 
-async def _process_llm(prepared: Prepared, config: Config) -> DocumentResult:
-    async with LLMExtractor(config.settings, prompt_version=config.prompt_version) as llm:
-        records, agreements, reasks, usage, failures = await read_with_llm(prepared, llm, config)
-    return finish(prepared, records, config, agreements=agreements, reasks=reasks, usage=usage, failures=failures)
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from sync code, also when the caller is itself inside an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+@cache
+def _code_version(with_llm: bool) -> str:
+    """sha256 of the source of the packages that decide the output (the LLM reader's only when it runs)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for package in _READER_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            if not with_llm and "llm" in path.relative_to(root).parts:
+                continue
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Path) else value
+
+
+__all__ = [
+    "CheckCounts",
+    "Config",
+    "DocumentResult",
+    "RecordResult",
+    "aprocess",
+    "process",
+]

@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -18,6 +19,16 @@ from llmextract.core.errors import ConfigError
 
 Mode = Literal["tools", "json", "json_schema", "md_json"]
 MODES: tuple[str, ...] = get_args(Mode)
+
+
+class ExtractorKind(StrEnum):
+    """Which reader extracts the records: the one list of extractor names (CLI, config, suites, records)."""
+
+    auto = "auto"  # hybrid when an LLM endpoint is configured, else rules
+    rules = "rules"  # the deterministic reader
+    llm = "llm"  # the LLM reads every candidate region
+    hybrid = "hybrid"  # both read; their readings are paired and compared
+
 
 # Environment names, highest priority first within each setting.
 _ENV_NAMES: dict[str, tuple[str, ...]] = {

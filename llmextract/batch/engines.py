@@ -16,24 +16,26 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from llmextract.core.document import Document
 from llmextract.core.errors import ConfigError
-from llmextract.pipeline import Config, DocumentResult, Prepared, finish, prepare
+from llmextract.ingest import load_document
+from llmextract.pipeline import Config, DocumentResult, process
 
 
-def work_in_worker(path: str, config: Config) -> Prepared | DocumentResult:
-    """The CPU-bound part of a document: all of it with the rules extractor; up to the LLM stage otherwise."""
+def work_in_worker(path: str, config: Config) -> Document | DocumentResult:
+    """The CPU-bound part of a document: all of it with the rules extractor; parsing only when an LLM reads
+    (the driver then runs the pipeline, so every document shares one LLM client, cache and limit)."""
     # Documents already run in parallel: parsing one document's pages in more processes would oversubscribe.
-    config = replace(config, page_workers=1)
-    prepared = prepare(Path(path), config)
-    if config.resolved_extractor == "rules":
-        return finish(prepared, prepared.rules_records, config)
-    return prepared
+    doc = load_document(Path(path), page_workers=1)
+    if config.uses_llm:
+        return doc
+    return process(doc, replace(config, page_workers=1))
 
 
 class Engine(Protocol):
     workers: int
 
-    def submit(self, path: Path, config: Config) -> Awaitable[Prepared | DocumentResult]: ...
+    def submit(self, path: Path, config: Config) -> Awaitable[Document | DocumentResult]: ...
 
     def close(self) -> None: ...
 
@@ -45,7 +47,7 @@ class LocalEngine:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
 
-    def submit(self, path: Path, config: Config) -> Awaitable[Prepared | DocumentResult]:
+    def submit(self, path: Path, config: Config) -> Awaitable[Document | DocumentResult]:
         return asyncio.wrap_future(self._pool.submit(work_in_worker, str(path), config))
 
     def close(self) -> None:
@@ -68,7 +70,7 @@ class RayEngine:
         self.workers = int(ray.cluster_resources().get("CPU", 1))
         self._remote: Any = ray.remote(work_in_worker).options(max_retries=2)
 
-    def submit(self, path: Path, config: Config) -> Awaitable[Prepared | DocumentResult]:
+    def submit(self, path: Path, config: Config) -> Awaitable[Document | DocumentResult]:
         # Ray ships the file path, so every node must see the input directory at the same path (shared
         # storage); the README says so.
         return self._remote.remote(str(path.resolve()), config)

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from llmextract.batch.discover import discover
 from llmextract.batch.engines import Engine
-from llmextract.core.errors import LLMExtractError
-from llmextract.extract.llm.runner import LLMExtractor
-from llmextract.extract.llm.usage import Usage
-from llmextract.pipeline import Config, DocumentResult, Prepared, finish, read_with_llm
+from llmextract.core.catalogue import LLM_FAILED
+from llmextract.core.errors import LLMExtractError, describe_exception
+from llmextract.core.usage import Usage
+from llmextract.extract import Extractor, make_extractor
+from llmextract.pipeline import Config, DocumentResult, aprocess
 from llmextract.store import RunStore
-from llmextract.store import Usage as StoredUsage
 from llmextract.store.exports import export_run
 
 
@@ -109,24 +109,15 @@ async def _run(
         on_start(len(files))
     fingerprint = config.fingerprint()
     with RunStore(out) as store:
-        store.set_meta(
-            "config",
-            {
-                "fingerprint": fingerprint,
-                "extractor": config.resolved_extractor,
-                "model": config.settings.model,
-                "review_threshold": config.review_threshold,
-            },
-        )
 
         def report(event: DocumentEvent) -> None:
             summary.add(event)
             if on_document is not None:
                 on_document(event)
 
-        llm = None
-        if config.resolved_extractor != "rules":
-            llm = LLMExtractor(config.settings, prompt_version=config.prompt_version)
+        llm: Extractor | None = None
+        if config.uses_llm:
+            llm = make_extractor(config.resolved_extractor, config.settings, prompt_version=config.prompt_version)
         # Bounded in flight: memory stays flat however many documents the directory holds.
         window = asyncio.Semaphore(2 * engine.workers + (config.settings.concurrency if llm else 0))
         tasks: set[asyncio.Task[None]] = set()
@@ -138,7 +129,7 @@ async def _run(
                     report(DocumentEvent(str(path), "skipped"))
                     continue
                 await window.acquire()
-                task = asyncio.create_task(_one(path, data, doc_id, config, engine, llm, store, fingerprint, report))
+                task = asyncio.create_task(_one(path, doc_id, config, engine, llm, store, report))
                 tasks.add(task)
                 task.add_done_callback(lambda t: (tasks.discard(t), window.release()))
             await asyncio.gather(*tasks)
@@ -152,52 +143,35 @@ async def _run(
 
 async def _one(
     path: Path,
-    data: bytes,
     doc_id: str,
     config: Config,
     engine: Engine,
-    llm: LLMExtractor | None,
+    llm: Extractor | None,
     store: RunStore,
-    fingerprint: str,
     report: Listener,
 ) -> None:
     try:
         outcome = await engine.submit(path, config)
-        result = outcome if isinstance(outcome, DocumentResult) else await _complete_with_llm(outcome, llm, config)
+        result = outcome if isinstance(outcome, DocumentResult) else await aprocess(outcome, config, extractor=llm)
+        store.save(result, config, source=path)
     except LLMExtractError as exc:
-        store.save_failure(doc_id, fingerprint, str(path), exc)
+        store.save_failure(doc_id, config, str(path), exc)
         report(DocumentEvent(str(path), "failed", error=exc.describe()))
         return
-    except Exception as exc:  # one broken document must never stop the batch
-        store.save_failure(doc_id, fingerprint, str(path), exc)
-        report(DocumentEvent(str(path), "failed", error=f"internal error ({type(exc).__name__}): {exc}"))
+    except Exception as exc:
+        store.save_failure(doc_id, config, str(path), exc)
+        report(DocumentEvent(str(path), "failed", error=f"internal error ({describe_exception(exc)})"))
         return
-    u = result.usage
-    store.save_document(
-        result.doc,
-        fingerprint,
-        [(s.record, s.confidence, s.needs_review) for s in result.records],
-        result.document_findings,
-        StoredUsage(u.requests, u.cached, u.prompt_tokens, u.completion_tokens, u.cost or 0),
-        source_bytes=data,
-    )
-    findings = [f for s in result.records for f in s.record.findings] + result.document_findings
+    findings = result.all_findings
     report(
         DocumentEvent(
             str(path),
             "done",
             records=len(result.records),
-            needs_review=sum(s.needs_review for s in result.records),
+            needs_review=sum(r.needs_review for r in result.records),
             errors=sum(f.severity == "error" for f in findings),
             warnings=sum(f.severity == "warning" for f in findings),
-            usage=u,
-            llm_failures=len(result.llm_failures),
+            usage=result.usage,
+            llm_failures=sum(f.rule_id == LLM_FAILED for f in findings),
         )
     )
-
-
-async def _complete_with_llm(prepared: Prepared, llm: LLMExtractor | None, config: Config) -> DocumentResult:
-    # Workers stop before the LLM stage only when the config reads with an LLM, and then the driver has one.
-    assert llm is not None
-    records, agreements, reasks, usage, failures = await read_with_llm(prepared, llm, config)
-    return finish(prepared, records, config, agreements=agreements, reasks=reasks, usage=usage, failures=failures)

@@ -1,5 +1,6 @@
-"""The ``llmextract`` command line. Exit codes: 0 ok, 1 findings or failures in the data, 2 bad input or usage."""
+"""The ``llmextract`` command line. Exit codes: 0 ok, 1 findings or failures in the data, 2 bad input or usage,
+3 internal error."""
 
-from llmextract.cli.app import app, main
+from llmextract.cli.app import main
 
-__all__ = ["app", "main"]
+__all__ = ["main"]

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from llmextract.cli.output import console, err_console, print_json, user_errors
+from llmextract.ingest import load_document
 from llmextract.pipeline import Config, DocumentResult, process
 from llmextract.score import DEFAULT_THRESHOLD
-from llmextract.settings import MODES, resolve_settings
+from llmextract.settings import MODES, ExtractorKind, resolve_settings
 from llmextract.store import RunStore
-from llmextract.store import Usage as StoredUsage
 from llmextract.store.exports import export_run
-
-
-class ExtractorChoice(StrEnum):
-    auto = "auto"
-    rules = "rules"
-    llm = "llm"
-    hybrid = "hybrid"
 
 
 def extract_command(
     file: Path = typer.Argument(..., help="A disclosure: .pdf (with a text layer), .txt or .md export."),
-    extractor: ExtractorChoice = typer.Option(
-        ExtractorChoice.auto,
+    extractor: ExtractorKind = typer.Option(
+        ExtractorKind.auto,
         "--extractor",
         help="rules (deterministic), llm, or hybrid (both, compared). auto: hybrid when an LLM endpoint is "
         "configured, else rules.",
@@ -46,47 +38,39 @@ def extract_command(
     """Extract, ground, verify and score a record for every project target table (and department-wide and
     self-evaluation table) of one document.
 
-    Exit code 0 when records were produced, 1 when an LLM block failed (its rules reading is kept), 2 on bad
+    Exit code 0 when the document was read, 1 when a part of it could not be read (an LLM region, a block,
+    a table or a rule failed: see the failures listed; everything else is kept), 2 on bad
     input or settings.
     """
     with user_errors():
         settings = resolve_settings(config_file, model=model, mode=mode)
-        config = Config(extractor=extractor.value, settings=settings, review_threshold=threshold)
-        if extractor is ExtractorChoice.auto and config.resolved_extractor == "rules":
+        config = Config(extractor=extractor, settings=settings, review_threshold=threshold)
+        if extractor is ExtractorKind.auto and not config.uses_llm:
             err_console.print(
                 "no LLM endpoint configured (LLMEXTRACT_BASE_URL, LLMEXTRACT_MODEL): using the rules extractor",
                 soft_wrap=True,
             )
-        result = process(file, config)
+        result = process(load_document(file, page_workers=config.page_workers), config)
         if out is not None:
             _save_run(out, file, result, config)
     if as_json:
-        print_json([s.record.model_dump(mode="json") | {"needs_review": s.needs_review} for s in result.records])
+        print_json([r.record.model_dump(mode="json") | {"needs_review": r.needs_review} for r in result.records])
     else:
         _print_summary(result, config)
-    if result.llm_failures:
+    if result.failures:
         raise typer.Exit(1)
 
 
 def _save_run(out: Path, file: Path, result: DocumentResult, config: Config) -> None:
-    u = result.usage
     with RunStore(out) as store:
-        store.set_meta("config", {"fingerprint": config.fingerprint(), "extractor": config.resolved_extractor})
-        store.save_document(
-            result.doc,
-            config.fingerprint(),
-            [(s.record, s.confidence, s.needs_review) for s in result.records],
-            result.document_findings,
-            StoredUsage(u.requests, u.cached, u.prompt_tokens, u.completion_tokens, u.cost or 0),
-            source_bytes=file.read_bytes(),
-        )
+        store.save(result, config, source=file)
         export_run(store, out)
     err_console.print(f"saved the run in {out}/ (review it with `llmextract review {out}`)", soft_wrap=True)
 
 
 def _print_summary(result: DocumentResult, config: Config) -> None:
     records = result.records
-    console.print(f"[bold]{result.doc.source}[/]  extractor {config.resolved_extractor}  records {len(records)}")
+    console.print(f"[bold]{result.doc.source}[/]  extractor {result.extractor}  records {len(records)}")
     if not records:
         console.print("no project target tables found")
         return
@@ -104,7 +88,7 @@ def _print_summary(result: DocumentResult, config: Config) -> None:
         table.add_row(str(r.location.page), r.kind, name, amount, str(len(r.indicators)), numbers,
                       f"{s.confidence:.2f}", flag)  # fmt: skip
     console.print(table)
-    findings = [f for s in records for f in s.record.findings] + result.document_findings
+    findings = result.all_findings
     errors = [f for f in findings if f.severity == "error"]
     warnings = sum(f.severity == "warning" for f in findings)
     for f in errors:
@@ -123,5 +107,6 @@ def _print_summary(result: DocumentResult, config: Config) -> None:
             f"LLM: {u.requests} requests ({u.cached} cached), {u.prompt_tokens:,} prompt + "
             f"{u.completion_tokens:,} completion tokens, cost {cost}"
         )
-    for failure in result.llm_failures:
-        console.print(f"[yellow]LLM failed[/] {failure}", soft_wrap=True)
+    for failure in result.failures:
+        page = f" (page {failure.locations[0].page})" if failure.locations else ""
+        console.print(f"[yellow]{failure.rule_id}[/]{page}: {failure.message}", soft_wrap=True)

@@ -1,4 +1,4 @@
-"""Shared CLI plumbing: one-line errors, JSON output, the console."""
+"""Shared plumbing of the commands: one-line errors, JSON output, the consoles."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from llmextract.core.errors import LLMExtractError
+from llmextract.core.secrets import redact
 
 # Piped output (logs, files, tests) gets wide lines instead of rich's 80-column default.
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
@@ -24,7 +26,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except LLMExtractError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(redact(str(exc)))}", markup=True, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err_console.print("interrupted")

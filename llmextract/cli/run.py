@@ -13,7 +13,7 @@ from llmextract.cli.output import console, err_console, user_errors
 from llmextract.core.errors import InputPathError
 from llmextract.pipeline import Config
 from llmextract.score import DEFAULT_THRESHOLD
-from llmextract.settings import resolve_settings, without_cache
+from llmextract.settings import ExtractorKind, resolve_settings, without_cache
 
 
 class EngineChoice(StrEnum):
@@ -21,18 +21,11 @@ class EngineChoice(StrEnum):
     ray = "ray"
 
 
-class ExtractorOption(StrEnum):
-    auto = "auto"
-    rules = "rules"
-    llm = "llm"
-    hybrid = "hybrid"
-
-
 def run_command(
     directory: Path = typer.Argument(..., help="Folder with disclosures (.pdf, .txt, .md), searched recursively."),
     out: Path = typer.Option(..., "--out", "-o", help="Run directory: run.sqlite, sources/ and the exports."),
-    extractor: ExtractorOption = typer.Option(
-        ExtractorOption.auto, "--extractor", help="auto: hybrid when an LLM endpoint is configured, else rules."
+    extractor: ExtractorKind = typer.Option(
+        ExtractorKind.auto, "--extractor", help="auto: hybrid when an LLM endpoint is configured, else rules."
     ),
     engine: EngineChoice = typer.Option(EngineChoice.local, "--engine", help="local process pool, or ray."),
     address: str | None = typer.Option(
@@ -60,8 +53,8 @@ def run_command(
         settings = resolve_settings(config_file, requests_per_minute=rpm, tokens_per_minute=tpm)
         if no_cache:
             settings = without_cache(settings)
-        config = Config(extractor=extractor.value, settings=settings, review_threshold=threshold)
-        if config.resolved_extractor == "rules" and extractor is ExtractorOption.auto:
+        config = Config(extractor=extractor, settings=settings, review_threshold=threshold)
+        if not config.uses_llm and extractor is ExtractorKind.auto:
             err_console.print("no LLM endpoint configured: using the rules extractor", soft_wrap=True)
         pool: Engine = RayEngine(address, workers) if engine is EngineChoice.ray else LocalEngine(workers)
         try:

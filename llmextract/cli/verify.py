@@ -1,8 +1,8 @@
 """``llmextract verify FILE``: the findings of the verifier, grouped by severity, and a one-line summary.
 
-The document's own checks (tables, prose) run first; then the rules extractor reads the project tables and
-the record rules check every number it read (grounding, funds vs the 项目支出表, sources, indicator
-arithmetic, the department-wide table, self-evaluations). Both sets of findings are listed together.
+It is the pipeline with the rules extractor (``llmextract.verify(FILE)`` in Python): the document's own checks
+(tables, prose) and the record rules on every number the rules extractor read (grounding, funds vs the
+项目支出表, sources, indicator arithmetic, the department-wide table, self-evaluations), listed together.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from rich.table import Table
 from llmextract.cli.output import console, print_json, user_errors
 from llmextract.core.findings import Finding, Severity
 from llmextract.core.records import ProjectRecord
-from llmextract.extract.rules import extract_rules
 from llmextract.ingest import load_document
-from llmextract.tables import parse_tables
-from llmextract.verify import VerificationReport, check_records, verify
+from llmextract.pipeline import Config, DocumentResult, process
+from llmextract.settings import ExtractorKind
 
 _STYLES: dict[Severity, str] = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
@@ -37,15 +36,32 @@ def verify_command(
     """
     with user_errors():
         doc = load_document(file, page_workers=workers)
-        tables = parse_tables(doc)
-        checked = check_records(doc, extract_rules(doc), tables)
-        report = verify(doc, tables=tables).merged(checked.report)
+        result = process(doc, Config(extractor=ExtractorKind.rules))
+    records = [r.record for r in result.records]
     if as_json:
-        print_json({**report.to_dict(), "records": [_record_summary(r) for r in checked.records]})
+        print_json({**_summary(result), "records": [_record_summary(r) for r in records]})
     else:
-        _print_report(report, checked.records)
-    if report.has_errors:
+        _print_report(result, records)
+    if result.count("error"):
         raise typer.Exit(1)
+
+
+def _summary(result: DocumentResult) -> dict[str, object]:
+    c = result.checks
+    return {
+        "doc_id": result.doc.doc_id,
+        "source": result.doc.source,
+        "summary": {
+            "checks_run": c.run,
+            "passed": c.passed,
+            "failed": c.failed,
+            "not_checkable": c.not_checkable,
+            "errors": result.count("error"),
+            "warnings": result.count("warning"),
+            "info": result.count("info"),
+        },
+        "findings": [f.model_dump(mode="json") for f in result.all_findings],
+    }
 
 
 def _numbers(record: ProjectRecord) -> dict[str, int]:
@@ -65,33 +81,35 @@ def _record_summary(record: ProjectRecord) -> dict[str, object]:
     }
 
 
-def _print_report(report: VerificationReport, records: list[ProjectRecord]) -> None:
-    console.print(f"[bold]{report.source}[/]")
+def _print_report(result: DocumentResult, records: list[ProjectRecord]) -> None:
+    console.print(f"[bold]{result.doc.source}[/]")
+    names = {r.record_id: r.name for r in records}
     for severity in ("error", "warning", "info"):
-        findings = [f for f in report.findings if f.severity == severity]
+        findings = [f for f in result.all_findings if f.severity == severity]
         if findings:
             console.print(f"\n[{_STYLES[severity]}]{severity}s ({len(findings)})[/]")
-            console.print(_table(findings))
+            console.print(_table(findings, names))
     numbers = {k: sum(_numbers(r)[k] for r in records) for k in ("verified", "contradicted", "not_checkable")}
     console.print(
         f"\n{len(records)} records: {numbers['verified']} numbers verified, {numbers['contradicted']} contradicted, "
         f"{numbers['not_checkable']} not checkable"
     )
+    c = result.checks
     console.print(
-        f"{report.checks_run} checks run: {report.passed} passed, {report.failed} failed, "
-        f"{report.not_checkable} not checkable "
-        f"({report.count('error')} errors, {report.count('warning')} warnings, {report.count('info')} info)"
+        f"{c.run} checks run: {c.passed} passed, {c.failed} failed, {c.not_checkable} not checkable "
+        f"({result.count('error')} errors, {result.count('warning')} warnings, {result.count('info')} info)"
     )
 
 
-def _table(findings: list[Finding]) -> Table:
+def _table(findings: list[Finding], names: dict[str, str]) -> Table:
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("page", justify="right")
     table.add_column("rule")
     table.add_column("finding")
     for f in findings:
         page = str(f.locations[0].page) if f.locations else ""
-        text = f.message if f.record is None or f.record in f.message else f"[{f.record}] {f.message}"
+        name = names.get(f.record_id or "")
+        text = f.message if not name or name in f.message else f"[{name}] {f.message}"
         if f.expected:
             text += f"\n  expected: {f.expected}\n  printed:  {f.actual}"
         table.add_row(page, f.rule_id, text)

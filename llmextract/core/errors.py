@@ -6,6 +6,8 @@ Every user-facing error says what went wrong *and* what to do about it (``hint``
 
 from __future__ import annotations
 
+from llmextract.core.secrets import redact
+
 
 class LLMExtractError(Exception):
     """Root of all llmextract errors."""
@@ -96,11 +98,12 @@ class LLMError(LLMExtractError):
     ) -> None:
         self.provider = provider
         self.original = original
-        super().__init__(message, hint=hint, path=path)
+        # The message and hint may quote what an endpoint answered, which can echo the key.
+        super().__init__(redact(message), hint=None if hint is None else redact(hint), path=path)
 
     def __reduce__(self) -> tuple[object, ...]:
         # The original exception may not pickle (it can hold an HTTP response); its text is enough across processes.
-        original = None if self.original is None else RuntimeError(repr(self.original))
+        original = None if self.original is None else RuntimeError(redact(repr(self.original)))
         return (_rebuild_llm, (type(self), self.message, self.hint, self.path, self.provider, original))
 
     def __str__(self) -> str:
@@ -122,3 +125,14 @@ def _rebuild_llm(
     original: BaseException | None,
 ) -> LLMError:
     return cls(message, hint=hint, path=path, provider=provider, original=original)
+
+
+_MAX_MESSAGE = 300
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``Type: message``, on one line and bounded (messages of odd content can be long)."""
+    text = " ".join(str(exc).split())
+    if len(text) > _MAX_MESSAGE:
+        text = text[:_MAX_MESSAGE] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

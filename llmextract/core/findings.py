@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from llmextract.core.locations import Location
+from llmextract.core.paths import FieldPath
 
 Severity = Literal["error", "warning", "info"]
 
@@ -25,4 +26,9 @@ class Finding(BaseModel):
     expected: str | None = Field(default=None, description="the expected value with its computation")
     actual: str | None = Field(default=None, description="the value the document prints")
     locations: list[Location] = Field(default_factory=list, description="every place the finding refers to")
-    record: str | None = Field(default=None, description="the record the finding is about (project name), if any")
+    record_id: str | None = Field(
+        default=None, description="ProjectRecord.record_id of the record the finding is about, if any"
+    )
+    fields: list[FieldPath] = Field(
+        default_factory=list, description="the fields of that record the finding concerns (field paths)"
+    )

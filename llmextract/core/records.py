@@ -11,12 +11,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from llmextract.core.alignment import AlignmentStatus
 from llmextract.core.findings import Finding
 from llmextract.core.locations import Location
 from llmextract.core.numbers import Comparator
+from llmextract.core.paths import FieldPath
 
 
 class FundingSources(BaseModel):
@@ -83,10 +84,18 @@ class Indicator(BaseModel):
         default=None, title="得分", description="self-evaluation tables only: the points it was given"
     )
     location: Location | None = Field(default=None, title="位置")
+    ordinal: int | None = Field(
+        default=None,
+        ge=0,
+        title="序号",
+        description="stable number of the indicator within its record, given at extraction; field paths name "
+        "indicators by it (indicators[7].value_raw), so removing one never renames another",
+    )
 
 
 RecordKind = Literal["project", "department", "evaluation"]
 NumberStatus = Literal["verified", "contradicted", "not_checkable"]
+AgreementStatus = Literal["agreed", "disagreed", "rules_only", "llm_only"]
 
 
 class NumberCheck(BaseModel):
@@ -112,10 +121,30 @@ class FieldGrounding(BaseModel):
     score: float = Field(ge=0, le=1, title="匹配度", description="1 for exact and normalised matches")
 
 
+class FieldAgreement(BaseModel):
+    """How the rules reader and the LLM read one field of a hybrid record."""
+
+    model_config = ConfigDict(frozen=True, title="读取一致性 FieldAgreement")
+
+    status: AgreementStatus = Field(
+        title="一致性",
+        description="agreed; disagreed (both read it, differently: the record goes to review); rules_only / "
+        "llm_only (one reader only)",
+    )
+    rules: str | None = Field(default=None, title="规则读取", description="the rules reader's value, as text")
+    llm: str | None = Field(default=None, title="模型读取", description="the LLM's value, as text")
+
+
 class ProjectRecord(BaseModel):
     model_config = ConfigDict(title="项目记录 ProjectRecord")
 
     doc_id: str = Field(description="sha256 of the source file")
+    record_id: str = Field(
+        default="",
+        title="记录编号",
+        description="stable id within the document: the first 16 hex digits of doc_id and the start offset of "
+        "the record's span (made unique by the pipeline); findings refer to records by it",
+    )
     location: Location = Field(title="位置", description="the whole project block")
     kind: RecordKind = Field(
         default="project",
@@ -141,33 +170,47 @@ class ProjectRecord(BaseModel):
     extractor: str = Field(title="抽取器", description='"rules" | "llm:<model>" | "hybrid:<model>"')
     prompt_version: str | None = Field(default=None, title="提示词版本")
     confidence: float | None = Field(default=None, ge=0, le=1, title="置信度")
-    field_locations: dict[str, Location] = Field(
+    field_locations: dict[FieldPath, Location] = Field(
         default_factory=dict, title="字段位置", description="field path (e.g. funding.annual_total) to its source"
     )
     findings: list[Finding] = Field(default_factory=list, title="核查发现")
-    field_grounding: dict[str, FieldGrounding] = Field(
+    field_grounding: dict[FieldPath, FieldGrounding] = Field(
         default_factory=dict,
         title="字段溯源",
         description="text field path (e.g. overview, indicators[3].name) to how it was found in the block",
     )
-    number_checks: dict[str, NumberCheck] = Field(
+    number_checks: dict[FieldPath, NumberCheck] = Field(
         default_factory=dict,
         title="数字核查",
         description="number path (e.g. funding.annual_total, indicators[3].value) to its verification status",
     )
+    agreement: dict[FieldPath, FieldAgreement] = Field(
+        default_factory=dict,
+        title="读取一致性",
+        description="hybrid records: field path to how the rules reader and the LLM read it",
+    )
+    llm_reasks: int = Field(
+        default=0, ge=0, title="重问次数", description="times the LLM had to be corrected for this record"
+    )
+
+    @model_validator(mode="after")
+    def _identified(self) -> ProjectRecord:
+        """Give the record its id and every indicator without one the next free ordinal."""
+        if not self.record_id:
+            self.record_id = default_record_id(self.doc_id, self.location.start)
+        taken = [i.ordinal for i in self.indicators if i.ordinal is not None]
+        if len(taken) != len(set(taken)):
+            raise ValueError("two indicators of a record share an ordinal")
+        nxt = max(taken, default=-1) + 1
+        for ind in self.indicators:
+            if ind.ordinal is None:
+                ind.ordinal = nxt
+                nxt += 1
+        return self
+
+    def indicator(self, ordinal: int) -> Indicator | None:
+        return next((i for i in self.indicators if i.ordinal == ordinal), None)
 
 
-# The record's own free-text fields (top level): what grounding aligns and what extractors compare one by one.
-TEXT_FIELDS: tuple[str, ...] = (
-    "name",
-    "department",
-    "department_code",
-    "implementing_unit",
-    "attribute",
-    "period",
-    "overview",
-    "basis",
-    "necessity",
-    "safeguards",
-    "plan",
-)
+def default_record_id(doc_id: str, start: int) -> str:
+    return f"{doc_id[:16]}:{start}"

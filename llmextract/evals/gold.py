@@ -102,6 +102,13 @@ class GoldDocument(BaseModel):
     doc_sha256: str = Field(description="sha256 of the source file (= ProjectRecord.doc_id)")
     annotator: str
     checked_twice: bool = False
+    split: Literal["in_sample", "held_out"] = Field(
+        default="in_sample",
+        description="held_out: never looked at while tuning a reader or rule; its figures are reported apart",
+    )
+    no_records: bool = Field(
+        default=False, description="true when the document holds no project, department or evaluation table"
+    )
     notes: list[str] = Field(default_factory=list, description="what was ambiguous and how it was decided")
     records: list[GoldRecord] = Field(default_factory=list)
     inconsistencies: list[GoldInconsistency] = Field(default_factory=list)

@@ -10,6 +10,8 @@ Definitions (also in the report's ``definitions``):
   (indicators of unmatched records count as misses or false positives); level accuracy = share of matched
   indicators whose 一级 and 二级 are also equal;
 - numeric accuracy: share of the gold amounts (资金 totals and sources) of matched records reproduced exactly;
+- annual funds: share of ALL gold records printing a 年度资金总额 whose record carries exactly that amount (a
+  record not found counts as wrong);
 - a record is *erroneous* when unmatched (spurious), or when any exact field, any amount or any indicator differs,
   or a text field's F1 is below ``TEXT_OK``;
 - verifier: a gold inconsistency is found by an error/warning finding of the same rule family (the part of the
@@ -19,12 +21,14 @@ Definitions (also in the report's ``definitions``):
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, Self
 
 from llmextract.core.document import Document
 from llmextract.core.findings import Finding
+from llmextract.core.paths import FUNDING_AMOUNTS, FUNDING_SOURCES, GOAL_FIELDS, SOURCE_GROUPS
 from llmextract.evals.matching import char_f1, get_path, match_records, norm
 
 EXACT_FIELDS = (
@@ -37,16 +41,26 @@ EXACT_FIELDS = (
     "funding.unit",
 )
 AMOUNT_FIELDS = (
-    "funding.period_total",
-    "funding.annual_total",
-    "funding.sources.central",
-    "funding.sources.provincial",
-    "funding.sources.local",
-    "funding.sources.self_raised",
-    "funding.sources.other",
+    *(f"funding.{a}" for a in FUNDING_AMOUNTS),
+    *(f"funding.{g}.{s}" for g in SOURCE_GROUPS for s in FUNDING_SOURCES),
 )
-TEXT_FIELDS = ("overview", "basis", "goals.period", "goals.annual")
+# Long text scored by character F1 (the rest of the text fields must match exactly).
+TEXT_FIELDS = ("overview", "basis", *GOAL_FIELDS)
 TEXT_OK = 0.9
+
+
+class Counts:
+    """Counters that add up field by field: a document's counts, summed over a suite, are the suite's."""
+
+    def __iadd__(self, other: Self) -> Self:
+        for f in fields(self):  # type: ignore[arg-type]
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+    def __add__(self, other: Self) -> Self:
+        out = copy.deepcopy(self)
+        out += other
+        return out
 
 
 @dataclass
@@ -59,19 +73,21 @@ class RecordScore:
 
 
 @dataclass
-class ExtractionMetrics:
+class ExtractionMetrics(Counts):
     gold_records: int = 0
     predicted_records: int = 0
     matched: int = 0
     field_correct: Counter[str] = field(default_factory=Counter)
     field_total: Counter[str] = field(default_factory=Counter)
-    text_f1_sum: dict[str, float] = field(default_factory=dict)
+    text_f1_sum: Counter[str] = field(default_factory=Counter)
     indicators_gold: int = 0
     indicators_predicted: int = 0
     indicators_matched: int = 0
     indicator_levels_correct: int = 0
     numbers_gold: int = 0
     numbers_correct: int = 0
+    annual_gold: int = 0  # gold records printing a 年度资金总额 (matched or not)
+    annual_correct: int = 0  # … whose matched record has exactly that amount
     records: list[RecordScore] = field(default_factory=list)
 
 
@@ -105,10 +121,10 @@ def score_extraction(
     m = ExtractionMetrics(gold_records=len(gold), predicted_records=len(predicted))
     pairs = match_records(gold, predicted)
     m.matched = len(pairs)
-    m.text_f1_sum = dict.fromkeys(TEXT_FIELDS, 0.0)
     matched_pred = {pi for _, pi in pairs}
     for g in gold:
         m.indicators_gold += len(g.get("indicators") or [])
+        m.annual_gold += get_path(g, "funding.annual_total") is not None
     for p in predicted:
         m.indicators_predicted += len(p.get("indicators") or [])
     for gi, pi in pairs:
@@ -119,6 +135,8 @@ def score_extraction(
             m.field_total[name] += 1
             m.field_correct[name] += ok
             wrong |= not ok
+        annual = get_path(g, "funding.annual_total")
+        m.annual_correct += annual is not None and norm(annual) == norm(get_path(p, "funding.annual_total"))
         for name in AMOUNT_FIELDS:
             if get_path(g, name) is not None:
                 m.numbers_gold += 1
@@ -142,7 +160,7 @@ def score_extraction(
 
 
 @dataclass
-class VerifierMetrics:
+class VerifierMetrics(Counts):
     inconsistencies: int = 0
     findings: int = 0
     found: int = 0  # gold inconsistencies matched by a finding

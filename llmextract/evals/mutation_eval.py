@@ -3,6 +3,10 @@
 Detected: the mutated document has an error or warning finding that the original does not have (compared by
 rule, message, expected and actual, so a finding that only moved with the text is not new). Located: one of the
 new findings has a location overlapping a mutated span.
+
+This is the one eval that calls the document verifier directly instead of the whole pipeline: it measures the
+verifier's own detection, and verifying each of hundreds of mutated copies through the extractors too would
+multiply its time by four for checks it does not score.
 """
 
 from __future__ import annotations

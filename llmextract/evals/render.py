@@ -19,7 +19,8 @@ def _summary_rows(m: dict[str, Any]) -> list[tuple[str, str]]:
             "indicators: precision / recall / F1 / levels",
             " / ".join(_pct(m["indicators"][k]) for k in ("precision", "recall", "f1", "level_accuracy")),
         ),
-        ("numeric accuracy", _pct(m["numeric_accuracy"])),
+        ("numeric accuracy (matched records)", _pct(m["numeric_accuracy"])),
+        ("annual funds (all gold records)", _pct(m.get("annual_funds"))),
         (
             "verifier vs gold: precision / recall",
             f"{_pct(m['verifier']['precision'])} / {_pct(m['verifier']['recall'])}",
@@ -34,10 +35,29 @@ def _summary_rows(m: dict[str, Any]) -> list[tuple[str, str]]:
     rows.append(
         (
             "calls / tokens (prompt+completion) / cost",
-            f"{u['calls']} / {u['prompt_tokens']}+{u['completion_tokens']} / {u['cost']}",
+            f"{u['calls']} / {u['prompt_tokens']}+{u['completion_tokens']} / "
+            + ("unknown (no price for the model)" if u["cost"] is None else u["cost"]),
         )
     )
     return rows
+
+
+def _split_table(s: dict[str, Any]) -> list[str]:
+    """In-sample and held-out figures side by side (held-out documents were never looked at while tuning)."""
+    splits = s.get("by_split") or {}
+    if not splits:
+        return []
+    names = sorted(splits, key=lambda k: k != "in_sample")
+    rows = [dict(_summary_rows(splits[k])) for k in names]
+    labels = [label for label, _ in _summary_rows(s)]
+    out = [
+        "## In-sample and held-out gold",
+        "",
+        "| metric | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    out += [f"| {label} | " + " | ".join(r.get(label, "—") for r in rows) + " |" for label in labels]
+    return [*out, ""]
 
 
 def to_markdown(report: dict[str, Any], changes: list[Change] | None = None) -> str:
@@ -54,6 +74,7 @@ def to_markdown(report: dict[str, Any], changes: list[Change] | None = None) -> 
         "|---|---|",
         *(f"| {k} | {v} |" for k, v in _summary_rows(s)),
         "",
+        *_split_table(s),
         "## Fields (matched records)",
         "",
         "| field | " + " | ".join(d["source"] for d in report["documents"] if "metrics" in d) + " | all |",

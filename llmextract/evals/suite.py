@@ -32,8 +32,9 @@ import yaml
 
 from llmextract.core.errors import LLMExtractError
 from llmextract.score import DEFAULT_THRESHOLD
+from llmextract.settings import ExtractorKind
 
-EXTRACTORS = ("auto", "rules", "llm", "hybrid")
+EXTRACTORS = tuple(k.value for k in ExtractorKind)
 _KEYS = {
     "name",
     "description",

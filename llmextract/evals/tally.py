@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
+from llmextract.core.usage import Usage
 from llmextract.evals.metrics import (
     AMOUNT_FIELDS,
     EXACT_FIELDS,
     TEXT_FIELDS,
     TEXT_OK,
+    Counts,
     ExtractionMetrics,
+    RecordScore,
     VerifierMetrics,
 )
 from llmextract.evals.mutation_eval import MutationOutcome
 from llmextract.evals.mutations import KINDS
-from llmextract.extract.llm.usage import Usage
 
 CALIBRATION_BINS = 10
 # Rates that may drop by at most this much (absolute) against the baseline before the gate fails.
@@ -30,6 +31,7 @@ DEFINITIONS = {
     "text_f1.<field>": "mean character-level F1 over matched pairs (项目概况, 立项依据, goals)",
     "indicators": "precision/recall/F1 of (三级指标, 指标值) pairs; level_accuracy: matched pairs with equal 一级/二级",
     "numeric_accuracy": "gold amounts (资金 totals and sources) of matched records reproduced exactly",
+    "annual_funds": "gold records with a 年度资金总额 whose record (if found) has exactly that amount ÷ all of them",
     "verifier": "gold inconsistencies found by an error/warning finding of the same rule family at the quote",
     "mutation.detected": "mutated copies with an error/warning finding the original does not have",
     "mutation.located": "… of which a new finding's location overlaps the mutated span",
@@ -47,85 +49,28 @@ TOLERANCES = {
 
 
 @dataclass
-class Tally:
-    gold_records: int = 0
-    predicted_records: int = 0
-    matched: int = 0
-    field_correct: Counter[str] = field(default_factory=Counter)
-    field_total: Counter[str] = field(default_factory=Counter)
-    text_f1_sum: Counter[str] = field(default_factory=Counter)
-    indicators_gold: int = 0
-    indicators_predicted: int = 0
-    indicators_matched: int = 0
-    indicator_levels_correct: int = 0
-    numbers_gold: int = 0
-    numbers_correct: int = 0
-    inconsistencies: int = 0
-    findings: int = 0
-    found: int = 0
-    true_findings: int = 0
-    scored_records: int = 0
-    erroneous: int = 0
-    erroneous_routed: int = 0
-    routed: int = 0
-    bin_records: Counter[int] = field(default_factory=Counter)
-    bin_erroneous: Counter[int] = field(default_factory=Counter)
+class Tally(Counts):
+    """Everything an eval counts for one document or a suite: the extraction and verifier counts of
+    :mod:`llmextract.evals.metrics`, mutation outcomes, usage and time. Tallies add up."""
+
+    extraction: ExtractionMetrics = field(default_factory=ExtractionMetrics)
+    verifier: VerifierMetrics = field(default_factory=VerifierMetrics)
     mutations: Counter[str] = field(default_factory=Counter)
     detected: Counter[str] = field(default_factory=Counter)
     located: Counter[str] = field(default_factory=Counter)
-    requests: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost: Decimal = Decimal(0)  # money is Decimal, in the price table's currency
-    cached: int = 0
+    usage: Usage = field(default_factory=Usage)
     wall_time_s: float = 0.0
 
-    def __iadd__(self, other: Tally) -> Tally:
-        for name, value in vars(other).items():
-            setattr(self, name, getattr(self, name) + value)
-        return self
-
     def to_dict(self) -> dict[str, Any]:
-        # Not dataclasses.asdict: it rebuilds a Counter from its (key, count) pairs, counting the pairs.
+        e, v, u = self.extraction, self.verifier, self.usage
         return {
-            k: dict(v) if isinstance(v, Counter) else str(v) if isinstance(v, Decimal) else v
-            for k, v in vars(self).items()
+            "extraction": {k: _plain(val) for k, val in vars(e).items() if k != "records"},
+            "records": [vars(r) for r in e.records],
+            "verifier": {k: _plain(val) for k, val in vars(v).items()},
+            "mutations": {"n": dict(self.mutations), "detected": dict(self.detected), "located": dict(self.located)},
+            "usage": u.to_dict(),
+            "wall_time_s": self.wall_time_s,
         }
-
-    def add_usage(self, usage: Usage) -> None:
-        self.requests += usage.requests
-        self.prompt_tokens += usage.prompt_tokens
-        self.completion_tokens += usage.completion_tokens
-        self.cost += usage.cost or Decimal(0)
-        self.cached += usage.cached
-
-    def add_extraction(self, m: ExtractionMetrics) -> None:
-        self.gold_records += m.gold_records
-        self.predicted_records += m.predicted_records
-        self.matched += m.matched
-        self.field_correct += m.field_correct
-        self.field_total += m.field_total
-        self.text_f1_sum += Counter(m.text_f1_sum)
-        self.indicators_gold += m.indicators_gold
-        self.indicators_predicted += m.indicators_predicted
-        self.indicators_matched += m.indicators_matched
-        self.indicator_levels_correct += m.indicator_levels_correct
-        self.numbers_gold += m.numbers_gold
-        self.numbers_correct += m.numbers_correct
-        for r in m.records:
-            self.scored_records += 1
-            self.erroneous += r.erroneous
-            self.routed += r.needs_review
-            self.erroneous_routed += r.erroneous and r.needs_review
-            b = min(int((r.confidence or 0) * CALIBRATION_BINS), CALIBRATION_BINS - 1)
-            self.bin_records[b] += 1
-            self.bin_erroneous[b] += r.erroneous
-
-    def add_verifier(self, m: VerifierMetrics) -> None:
-        self.inconsistencies += m.inconsistencies
-        self.findings += m.findings
-        self.found += m.found
-        self.true_findings += m.true_findings
 
     def add_mutations(self, outcomes: list[MutationOutcome]) -> None:
         for o in outcomes:
@@ -140,6 +85,10 @@ class Tally:
                 self.located[key] += o.located
 
 
+def _plain(value: Any) -> Any:
+    return dict(value) if isinstance(value, Counter) else value
+
+
 def _rate(n: float, d: float) -> float | None:
     return None if d == 0 else round(n / d, 4)
 
@@ -150,11 +99,15 @@ def _f1(p: float | None, r: float | None) -> float | None:
     return 0.0 if p + r == 0 else round(2 * p * r / (p + r), 4)
 
 
-def rates(t: Tally) -> dict[str, Any]:
+def rates(tally: Tally) -> dict[str, Any]:
     """The report's metrics from the counts; None where there was nothing to measure."""
+    t, v, u = tally.extraction, tally.verifier, tally.usage
     ind_p = _rate(t.indicators_matched, t.indicators_predicted)
     ind_r = _rate(t.indicators_matched, t.indicators_gold)
     pairs = t.field_total["name"]
+    bins = _calibration_bins(t.records)
+    scored = t.records
+    erroneous = [r for r in scored if r.erroneous]
     return {
         "projects": {
             "gold": t.gold_records,
@@ -172,48 +125,60 @@ def rates(t: Tally) -> dict[str, Any]:
             "level_accuracy": _rate(t.indicator_levels_correct, t.indicators_matched),
         },
         "numeric_accuracy": _rate(t.numbers_correct, t.numbers_gold),
+        "annual_funds": _rate(t.annual_correct, t.annual_gold),
         "verifier": {
-            "inconsistencies": t.inconsistencies,
-            "findings": t.findings,
-            "precision": _rate(t.true_findings, t.findings) if t.inconsistencies or t.findings else None,
-            "recall": _rate(t.found, t.inconsistencies),
+            "inconsistencies": v.inconsistencies,
+            "findings": v.findings,
+            "precision": _rate(v.true_findings, v.findings) if v.inconsistencies or v.findings else None,
+            "recall": _rate(v.found, v.inconsistencies),
         },
         "mutation": {
             key: {
-                "n": t.mutations[key],
-                "detected": _rate(t.detected[key], t.mutations[key]),
-                "located": _rate(t.located[key], t.mutations[key]),
+                "n": tally.mutations[key],
+                "detected": _rate(tally.detected[key], tally.mutations[key]),
+                "located": _rate(tally.located[key], tally.mutations[key]),
             }
             for key in [
                 "checkable",
                 *(f"checkable:{k}" for k in KINDS),
                 "all",
                 "within_tolerance",
-                *sorted(k for k in t.mutations if k.startswith("area:")),
+                *sorted(k for k in tally.mutations if k.startswith("area:")),
             ]
-            if t.mutations[key]
+            if tally.mutations[key]
         },
         "calibration": {
-            "records": t.scored_records,
-            "erroneous": t.erroneous,
-            "routed_errors": _rate(t.erroneous_routed, t.erroneous),
-            "review_load": _rate(t.routed, t.scored_records),
-            "bins": [
-                {
-                    "lo": b / CALIBRATION_BINS,
-                    "hi": (b + 1) / CALIBRATION_BINS,
-                    "records": t.bin_records[b],
-                    "erroneous_share": _rate(t.bin_erroneous[b], t.bin_records[b]),
-                }
-                for b in range(CALIBRATION_BINS)
-            ],
+            "records": len(scored),
+            "erroneous": len(erroneous),
+            "routed_errors": _rate(sum(r.needs_review for r in erroneous), len(erroneous)),
+            "review_load": _rate(sum(r.needs_review for r in scored), len(scored)),
+            "bins": bins,
         },
         "usage": {
-            "calls": t.requests,
-            "prompt_tokens": t.prompt_tokens,
-            "completion_tokens": t.completion_tokens,
-            "cost": str(t.cost),
-            "cached": t.cached,
-            "wall_time_s": round(t.wall_time_s, 2),
+            "calls": u.requests,
+            "prompt_tokens": u.prompt_tokens,
+            "completion_tokens": u.completion_tokens,
+            "cost": None if u.cost is None else str(u.cost),
+            "cached": u.cached,
+            "wall_time_s": round(tally.wall_time_s, 2),
         },
     }
+
+
+def _calibration_bins(records: list[RecordScore]) -> list[dict[str, Any]]:
+    """Per confidence bin [lo, hi): records and the share of them that are erroneous."""
+    counts: Counter[int] = Counter()
+    wrong: Counter[int] = Counter()
+    for r in records:
+        b = min(int((r.confidence or 0) * CALIBRATION_BINS), CALIBRATION_BINS - 1)
+        counts[b] += 1
+        wrong[b] += r.erroneous
+    return [
+        {
+            "lo": b / CALIBRATION_BINS,
+            "hi": (b + 1) / CALIBRATION_BINS,
+            "records": counts[b],
+            "erroneous_share": _rate(wrong[b], counts[b]),
+        }
+        for b in range(CALIBRATION_BINS)
+    ]

@@ -7,13 +7,15 @@ from llmextract.score.confidence import (
     needs_review,
     record_confidence,
 )
-from llmextract.score.evidence import record_evidence
+from llmextract.score.evidence import evidence_path, record_evidence, score_record
 
 __all__ = [
     "DEFAULT_THRESHOLD",
     "FieldEvidence",
+    "evidence_path",
     "field_confidence",
     "needs_review",
     "record_confidence",
     "record_evidence",
+    "score_record",
 ]

@@ -6,14 +6,16 @@ A field's confidence is the product of independent factors, each in (0, 1]:
 grounding     exact 1.0 · normalised 0.97 · fuzzy 0.9 × match score · not found 0.2 · no text field 1.0
 verification  verified 1.0 · not checkable 0.85 · contradicted 0.25 (per verifier rule on the number)
 agreement     agreed 1.0 · read by one extractor only 0.9 · rules and LLM disagree 0.5
-re-asks       0.93 per LLM re-ask needed for the block (the model had to be corrected)
 ============  =====================================================================================
 
-A record's confidence is its weakest field's, times 0.6 per error finding and 0.9 per warning finding
-about the record (info findings — checks that could not be made — do not count: they are already priced in as
-"not checkable"). Every factor is at most 1 and a new contradiction only ever adds a factor below 1 or
-lowers one, so confidence is monotone: new evidence against a record never raises it. Records below the
-threshold (default 0.7, ``--review-threshold``) go to the review queue.
+A record's confidence is its weakest field's, times 0.93 per LLM re-ask the record needed (the model had to be
+corrected), 0.6 per error finding and 0.9 per warning finding about the record (info findings — checks that
+could not be made — do not count: they are already priced in as "not checkable"), and 0.5 per
+``reading.incomplete`` warning instead of 0.9: a record that lacks what its table visibly prints was not fully
+read, whatever its read fields say, and goes to review. Every factor is at most 1
+and a new contradiction only ever adds a factor below 1 or lowers one, so confidence is monotone: new evidence
+against a record never raises it. Records below the threshold (default 0.7, ``--review-threshold``) go to the
+review queue.
 
 The numbers are a documented policy, not a calibrated probability; ``llmextract eval`` reports how well
 the threshold separates records with errors from clean ones (calibration) on the gold sets.
@@ -23,15 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from llmextract.core.alignment import AlignmentStatus
+from llmextract.core.catalogue import HYBRID_DISAGREEMENT, LLM_FAILED, READING_INCOMPLETE
 from llmextract.core.findings import Finding
-
-Verification = Literal["verified", "not_checkable", "contradicted"]
-Agreement = Literal["agreed", "rules_only", "llm_only", "disagreed"]
+from llmextract.core.records import AgreementStatus, NumberStatus
 
 DEFAULT_THRESHOLD = 0.7
+ALWAYS_REVIEW = frozenset({LLM_FAILED, HYBRID_DISAGREEMENT})
 
 GROUNDING = {"exact": 1.0, "normalised": 0.97, "fuzzy": 0.9, "not_found": 0.2}
 VERIFICATION = {"verified": 1.0, "not_checkable": 0.85, "contradicted": 0.25}
@@ -39,6 +40,7 @@ AGREEMENT = {"agreed": 1.0, "rules_only": 0.9, "llm_only": 0.9, "disagreed": 0.5
 REASK = 0.93
 ERROR_FINDING = 0.6
 WARNING_FINDING = 0.9
+INCOMPLETE_READING = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +49,8 @@ class FieldEvidence:
 
     grounding: AlignmentStatus | None = None
     grounding_score: float = 1.0
-    verification: Verification | None = None
-    agreement: Agreement | None = None
-    reasks: int = 0
+    verification: NumberStatus | None = None
+    agreement: AgreementStatus | None = None
 
 
 def field_confidence(e: FieldEvidence) -> float:
@@ -62,20 +63,27 @@ def field_confidence(e: FieldEvidence) -> float:
         score *= VERIFICATION[e.verification]
     if e.agreement is not None:
         score *= AGREEMENT[e.agreement]
-    score *= REASK ** max(0, e.reasks)
     return round(score, 4)
 
 
-def record_confidence(fields: Mapping[str, FieldEvidence], findings: Iterable[Finding] = ()) -> float:
-    """Weakest field's confidence, lowered by every error and warning finding about the record."""
+def record_confidence(
+    fields: Mapping[str, FieldEvidence], findings: Iterable[Finding] = (), *, reasks: int = 0
+) -> float:
+    """Weakest field's confidence, lowered by every LLM re-ask and every error and warning finding about the
+    record."""
     score = min((field_confidence(e) for e in fields.values()), default=1.0)
+    score *= REASK ** max(0, reasks)
     for finding in findings:
-        if finding.severity == "error":
+        if finding.rule_id == READING_INCOMPLETE:
+            score *= INCOMPLETE_READING
+        elif finding.severity == "error":
             score *= ERROR_FINDING
         elif finding.severity == "warning":
             score *= WARNING_FINDING
     return round(score, 4)
 
 
-def needs_review(confidence: float, threshold: float = DEFAULT_THRESHOLD) -> bool:
-    return confidence < threshold
+def needs_review(confidence: float, threshold: float = DEFAULT_THRESHOLD, findings: Iterable[Finding] = ()) -> bool:
+    """Below the threshold, or a reading problem no confidence can price: the LLM failed on the record's
+    region, or the two readers disagree on a field (neither reading silently wins)."""
+    return confidence < threshold or any(f.rule_id in ALWAYS_REVIEW for f in findings)

@@ -2,12 +2,26 @@
 
 from llmextract.store.run_store import (
     DocumentRow,
+    QueueFilter,
+    QueueRow,
+    RecordStatus,
+    ReviewAction,
     ReviewDecision,
     RunStore,
     RunStoreError,
     StoredRecord,
-    Usage,
-    record_id,
+    record_key,
 )
 
-__all__ = ["DocumentRow", "ReviewDecision", "RunStore", "RunStoreError", "StoredRecord", "Usage", "record_id"]
+__all__ = [
+    "DocumentRow",
+    "QueueFilter",
+    "QueueRow",
+    "RecordStatus",
+    "ReviewAction",
+    "ReviewDecision",
+    "RunStore",
+    "RunStoreError",
+    "StoredRecord",
+    "record_key",
+]

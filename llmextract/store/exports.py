@@ -42,8 +42,8 @@ def export_run(store: RunStore, out: Path, *, csv_too: bool = False) -> list[Pat
             tables["projects"].write(_project_row(stored, source))
             for row in _indicator_rows(stored, source):
                 tables["indicators"].write(row)
-        for source, doc_id, record_id, finding in store.iter_findings_in_order():
-            data = finding.model_dump(mode="json") | {"doc_id": doc_id, "source": source, "record_id": record_id}
+        for source, doc_id, _, finding in store.iter_findings_in_order():
+            data = finding.model_dump(mode="json") | {"doc_id": doc_id, "source": source}
             findings_jsonl.write(data)
             tables["findings"].write(_flat_finding(data))
         for row in _error_rows(store):
@@ -112,6 +112,7 @@ def _indicator_rows(r: StoredRecord, source: str) -> list[dict[str, Any]]:
             "source": source,
             "project": r.record.name,
             "position": i,
+            "ordinal": ind.ordinal,
             "level1": ind.level1,
             "level2": ind.level2,
             "name": ind.name,
@@ -132,6 +133,7 @@ def _flat_finding(row: dict[str, Any]) -> dict[str, Any]:
         "doc_id": row["doc_id"],
         "source": row["source"],
         "record_id": row["record_id"],
+        "fields": ";".join(row["fields"]),
         "rule_id": row["rule_id"],
         "severity": row["severity"],
         "message": row["message"],
@@ -157,12 +159,13 @@ _SCHEMAS: dict[str, list[tuple[str, str]]] = {
     ],
     "indicators": [
         ("record_id", _STR), ("doc_id", _STR), ("source", _STR), ("project", _STR), ("position", _INT),
-        ("level1", _STR), ("level2", _STR), ("name", _STR), ("value_raw", _STR), ("comparator", _STR),
-        ("value", _DEC), ("unit", _STR), ("column", _STR), ("page", _INT),
+        ("ordinal", _INT), ("level1", _STR), ("level2", _STR), ("name", _STR), ("value_raw", _STR),
+        ("comparator", _STR), ("value", _DEC), ("unit", _STR), ("column", _STR), ("page", _INT),
     ],
     "findings": [
-        ("doc_id", _STR), ("source", _STR), ("record_id", _STR), ("rule_id", _STR), ("severity", _STR),
-        ("message", _STR), ("expected", _STR), ("actual", _STR), ("page", _INT), ("start", _INT), ("end", _INT),
+        ("doc_id", _STR), ("source", _STR), ("record_id", _STR), ("fields", _STR), ("rule_id", _STR),
+        ("severity", _STR), ("message", _STR), ("expected", _STR), ("actual", _STR), ("page", _INT),
+        ("start", _INT), ("end", _INT),
     ],
 }  # fmt: skip
 

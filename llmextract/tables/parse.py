@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from llmextract.core.catalogue import TABLE_PARSE_FAILED
 from llmextract.core.document import Document, Line
+from llmextract.core.failures import FailureLog
 from llmextract.core.numbers import try_decimal
 from llmextract.layout import detect_parts
 from llmextract.layout.parts import is_toc_line
@@ -38,10 +40,21 @@ class _Cell:
     end: int
 
 
-def parse_tables(doc: Document) -> list[BudgetTable]:
-    """Every standard table found in ``doc``, in document order, continuation pages joined."""
-    blocks = _blocks(doc)
-    return [_parse_block(doc, kind, title, lines) for kind, title, lines in blocks]
+def parse_tables(doc: Document, failures: FailureLog | None = None) -> list[BudgetTable]:
+    """Every standard table found in ``doc``, in document order, continuation pages joined. With
+    ``failures``, a table the parser trips over becomes a ``tables.parse-failed`` finding and is left out;
+    the other tables are read."""
+    if failures is None:
+        return [_parse_block(doc, kind, title, lines) for kind, title, lines in _blocks(doc)]
+    tables: list[BudgetTable] = []
+    blocks: list[tuple[TableKind, Line, list[Line]]] = []
+    with failures.guard(TABLE_PARSE_FAILED, "finding the standard tables", (0, len(doc.text))):
+        blocks = _blocks(doc)
+    for kind, title, lines in blocks:
+        span = (title.start, lines[-1].end if lines else title.end)
+        with failures.guard(TABLE_PARSE_FAILED, f"parsing the table “{title.text.strip()[:40]}”", span):
+            tables.append(_parse_block(doc, kind, title, lines))
+    return tables
 
 
 def _blocks(doc: Document) -> list[tuple[TableKind, Line, list[Line]]]:

@@ -7,12 +7,18 @@ from decimal import Decimal
 
 from llmextract.core.document import Document
 from llmextract.core.numbers import convert
-from llmextract.tables import Amount, BudgetTable, TableKind
+from llmextract.tables import BudgetTable
+from llmextract.tables.queries import (
+    Located,
+    admin_cost_cell,
+    first_of,
+    grand_totals,
+    project_sum,
+    total_cell,
+)
 from llmextract.verify.report import Checker
-from llmextract.verify.table_rules import fmt, grand_totals, project_leaves
+from llmextract.verify.table_rules import fmt
 from llmextract.verify.tolerance import Figure, equal, figure, sum_holds
-
-Located = tuple[BudgetTable, Amount]
 
 
 def as_unit(item: Located, unit: str) -> Figure:
@@ -22,48 +28,6 @@ def as_unit(item: Located, unit: str) -> Figure:
     if table.unit == unit:
         return f
     return Figure(convert(f.value, table.unit, unit), convert(f.step, table.unit, unit))
-
-
-def first_of(tables: list[BudgetTable], kind: TableKind) -> BudgetTable | None:
-    return next((t for t in tables if t.kind == kind and not t.empty), None)
-
-
-def total_cell(table: BudgetTable | None, *names: str) -> Located | None:
-    """The 合计-row cell of the first of ``names`` that the table has."""
-    if table is None:
-        return None
-    row = table.total_row()
-    if row is None:
-        return None
-    for name in names:
-        amount = row.amount(table.column(name))
-        if amount is not None:
-            return table, amount
-    return None
-
-
-def admin_cost_cell(tables: list[BudgetTable]) -> Located | None:
-    table = first_of(tables, "admin_cost")
-    if table is not None and table.rows and table.columns:
-        amount = table.rows[0].amount(table.columns[0])
-        if amount is not None:
-            return table, amount
-    for t in tables:
-        if t.kind == "three_public":
-            for row in t.rows:
-                amount = row.amount(t.column("机关运行经费"))
-                if amount is not None:
-                    return t, amount
-    return None
-
-
-def project_sum(tables: list[BudgetTable]) -> tuple[BudgetTable, list[Amount]] | None:
-    table = first_of(tables, "projects")
-    if table is None or not table.columns:
-        return None
-    col = table.column("合计") or table.columns[0]
-    amounts = [a for r in project_leaves(table) if (a := r.amount(col)) is not None]
-    return table, amounts
 
 
 def _equal(checker: Checker, rule: str, a: Located, b: Located, what: str) -> None:

@@ -20,7 +20,8 @@ from llmextract.core.numbers import convert, try_decimal
 from llmextract.core.records import ProjectRecord
 from llmextract.extract.rules.segments import tab_rows
 from llmextract.tables import BudgetTable
-from llmextract.verify.cross_rules import as_unit, total_cell
+from llmextract.tables.queries import total_cell
+from llmextract.verify.cross_rules import as_unit
 from llmextract.verify.ledger import RecordLedger
 from llmextract.verify.report import Span
 from llmextract.verify.table_rules import fmt

@@ -17,7 +17,7 @@ from llmextract.core.document import Document
 from llmextract.core.numbers import try_decimal
 from llmextract.core.records import ProjectRecord
 from llmextract.extract.rules.segments import Seg, tab_rows
-from llmextract.verify.ledger import RecordLedger
+from llmextract.verify.ledger import RecordLedger, by_ordinal
 from llmextract.verify.report import Span
 from llmextract.verify.table_rules import fmt
 from llmextract.verify.tolerance import figure, pct, pct_holds, sum_holds
@@ -159,7 +159,7 @@ def _table_scores(doc: Document, record: ProjectRecord, rows: list[list[Seg]], l
     funds = _funds_scores(rows)
     for attr, word in (("weight", "分值"), ("score", "得分")):
         _column_sum(record, ledger, attr, word, printed[attr], funds)
-    for i, ind in enumerate(record.indicators):
+    for i, ind in by_ordinal(record):
         if ind.weight is not None and ind.score is not None and ind.score > ind.weight:
             loc = ind.location
             ledger.failed(
@@ -181,7 +181,7 @@ def _column_sum(
     total: Printed | None,
     funds: tuple[Seg, Seg] | None,
 ) -> None:
-    parts = [(i, getattr(ind, attr)) for i, ind in enumerate(record.indicators)]
+    parts = [(i, getattr(ind, attr)) for i, ind in by_ordinal(record)]
     present = [(i, v) for i, v in parts if v is not None]
     if not present:
         return

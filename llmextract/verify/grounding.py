@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from llmextract.core.alignment import Aligner, Alignment
 from llmextract.core.document import Document
 from llmextract.core.locations import Location
-from llmextract.core.records import TEXT_FIELDS, FieldGrounding, ProjectRecord
+from llmextract.core.paths import GOAL_FIELDS, TEXT_FIELDS, FieldPath
+from llmextract.core.records import FieldGrounding, ProjectRecord
 from llmextract.verify.ledger import RecordLedger
 
 _SHOWN = 40  # characters of a value quoted in a finding
@@ -22,25 +23,26 @@ _SHOWN = 40  # characters of a value quoted in a finding
 
 @dataclass(frozen=True, slots=True)
 class Grounded:
-    groundings: dict[str, FieldGrounding]
-    locations: dict[str, Location]
+    groundings: dict[FieldPath, FieldGrounding]
+    locations: dict[FieldPath, Location]
 
 
-def text_fields(record: ProjectRecord) -> list[tuple[str, str, Location | None]]:
+def text_fields(record: ProjectRecord) -> list[tuple[FieldPath, str, Location | None]]:
     """(path, text, the extractor's location) of every non-empty text field and indicator."""
-    out: list[tuple[str, str, Location | None]] = []
+    out: list[tuple[FieldPath, str | None, Location | None]] = []
     locs = record.field_locations
     for name in TEXT_FIELDS:
-        out.append((name, getattr(record, name), locs.get(name)))
-    out.append(("goals.period", record.goals.period, locs.get("goals.period")))
-    out.append(("goals.annual", record.goals.annual, locs.get("goals.annual")))
+        out.append((FieldPath(name), getattr(record, name), locs.get(FieldPath(name))))
+    for name in GOAL_FIELDS:
+        out.append((FieldPath(name), getattr(record.goals, name.split(".")[1]), locs.get(FieldPath(name))))
     for i, citation in enumerate(record.basis_citations):
-        hint = locs.get(f"basis_citations[{i}]")
-        out.append((f"basis_citations[{i}].title", citation.title, hint))
-        out.append((f"basis_citations[{i}].doc_number", citation.doc_number, hint))
-    for i, ind in enumerate(record.indicators):
-        out.append((f"indicators[{i}].name", ind.name, ind.location))
-        out.append((f"indicators[{i}].value_raw", ind.value_raw, ind.location))
+        hint = locs.get(FieldPath.citation(i))
+        out.append((FieldPath.citation(i, "title"), citation.title, hint))
+        out.append((FieldPath.citation(i, "doc_number"), citation.doc_number, hint))
+    for ind in record.indicators:
+        n = ind.ordinal or 0
+        out.append((FieldPath.indicator(n, "name"), ind.name, ind.location))
+        out.append((FieldPath.indicator(n, "value_raw"), ind.value_raw, ind.location))
     return [(path, text, hint) for path, text, hint in out if text and text.strip()]
 
 
@@ -48,7 +50,7 @@ def ground(doc: Document, record: ProjectRecord, ledger: RecordLedger) -> Ground
     block = record.location
     start, end = max(block.start, 0), min(block.end, len(doc.text))
     aligner = Aligner(doc.text, start, end)
-    groundings: dict[str, FieldGrounding] = {}
+    groundings: dict[FieldPath, FieldGrounding] = {}
     locations = dict(record.field_locations)
     for path, text, hint in text_fields(record):
         found = _align(doc.text, aligner, text, hint, start, end)
@@ -65,6 +67,7 @@ def ground(doc: Document, record: ProjectRecord, ledger: RecordLedger) -> Ground
             "the text as printed in the block",
             shown,
             [(start, end)],
+            [path],
         )
     return Grounded(groundings, locations)
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from llmextract.core.numbers import UNIT_SCALE, convert
 from llmextract.core.records import Indicator, ProjectRecord
-from llmextract.verify.ledger import RecordLedger
+from llmextract.verify.ledger import RecordLedger, by_ordinal
 from llmextract.verify.table_rules import fmt_short
 from llmextract.verify.tolerance import Figure, equal, figure
 
@@ -28,7 +28,7 @@ _BAND = (Decimal("0.5"), Decimal(2))
 def check_indicator_arithmetic(record: ProjectRecord, ledger: RecordLedger) -> None:
     if record.funding.unit is None:
         return
-    indexed = list(enumerate(record.indicators))
+    indexed = list(by_ordinal(record))
     reported: set[str] = set()  # a form prints the same indicators in its 实施期 and 年度 columns
     for i, cost in indexed:
         if cost.unit in UNIT_SCALE:

@@ -8,36 +8,37 @@ only bound a number (实施期 ≥ 年度) can contradict it but never verify it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from llmextract.core.document import Document
 from llmextract.core.findings import Finding
-from llmextract.core.records import NumberCheck, ProjectRecord
+from llmextract.core.paths import FUNDING_AMOUNTS, SOURCE_GROUPS, FieldPath
+from llmextract.core.records import Indicator, NumberCheck, ProjectRecord
 from llmextract.verify.report import Checker, Span
 
 _NO_RELATION = "no other figure in the document restates or constrains it"
 _TARGET = "an indicator target: nothing in the document restates it"
 
 
-def record_numbers(record: ProjectRecord) -> dict[str, Decimal]:
+def record_numbers(record: ProjectRecord) -> dict[FieldPath, Decimal]:
     """Every number of a record by field path (``funding.sources.local``, ``indicators[3].value``)."""
-    out: dict[str, Decimal] = {}
+    out: dict[FieldPath, Decimal] = {}
     funding = record.funding
-    for name in ("period_total", "annual_total"):
+    for name in FUNDING_AMOUNTS:
         value = getattr(funding, name)
         if value is not None:
-            out[f"funding.{name}"] = value
-    for group in ("sources", "period_sources"):
+            out[FieldPath(f"funding.{name}")] = value
+    for group in SOURCE_GROUPS:
         for name, value in getattr(funding, group):
             if value is not None:
-                out[f"funding.{group}.{name}"] = value
-    for i, ind in enumerate(record.indicators):
+                out[FieldPath(f"funding.{group}.{name}")] = value
+    for ind in record.indicators:
         for name in ("value", "weight", "score"):
             value = getattr(ind, name)
             if value is not None:
-                out[f"indicators[{i}].{name}"] = value
+                out[FieldPath.indicator(ind.ordinal or 0, name)] = value
     return out
 
 
@@ -64,7 +65,7 @@ class RecordLedger:
         self.checker = checker
         self.findings: list[Finding] = []
         self.numbers = record_numbers(record)
-        self._results: dict[str, _Result] = {}
+        self._results: dict[FieldPath, _Result] = {}
 
     def passed(self, rule_id: str, paths: Iterable[str], note: str, *, verifies: bool = True) -> None:
         self.checker.passed(rule_id)
@@ -83,16 +84,22 @@ class RecordLedger:
         spans: list[Span],
         paths: Iterable[str] = (),
     ) -> None:
-        for path in paths:
+        fields = [FieldPath(p) for p in paths]
+        for path in fields:
             result = self._result(path)
             result.add(rule_id, f"{expected} ≠ {actual}")
             result.failed.append(rule_id)
-        self.findings.append(self.checker.failed(rule_id, message, expected, actual, spans, self.record.name))
+        message = message if self.record.name in message else f"{self.record.name}: {message}"
+        self.findings.append(
+            self.checker.failed(rule_id, message, expected, actual, spans, self.record.record_id, fields)
+        )
 
     def unchecked(self, rule_id: str, message: str, spans: list[Span], paths: Iterable[str] = ()) -> None:
         """A check that could not be made: an info finding, and the reason noted on the numbers."""
-        self.note(rule_id, paths, message)
-        self.findings.append(self.checker.unchecked(rule_id, message, spans, self.record.name))
+        fields = [FieldPath(p) for p in paths]
+        self.note(rule_id, fields, message)
+        message = message if self.record.name in message else f"{self.record.name}: {message}"
+        self.findings.append(self.checker.unchecked(rule_id, message, spans, self.record.record_id, fields))
 
     def confirm(self, rule_id: str, paths: Iterable[str]) -> None:
         """Numbers a check counted elsewhere (a document-level relation over several records) verified."""
@@ -113,8 +120,8 @@ class RecordLedger:
         for path in paths:
             self._result(path).add(rule_id, note)
 
-    def number_checks(self) -> dict[str, NumberCheck]:
-        out: dict[str, NumberCheck] = {}
+    def number_checks(self) -> dict[FieldPath, NumberCheck]:
+        out: dict[FieldPath, NumberCheck] = {}
         for path in self.numbers:
             result = self._results.get(path, _Result())
             if result.failed:
@@ -123,9 +130,15 @@ class RecordLedger:
                 status = "verified"
             else:
                 status = "not_checkable"
-            note = "; ".join(result.notes) or (_TARGET if path.startswith("indicators[") else _NO_RELATION)
+            note = "; ".join(result.notes) or (_TARGET if path.is_indicator else _NO_RELATION)
             out[path] = NumberCheck(status=status, rules=list(result.rules), note=note)
         return out
 
     def _result(self, path: str) -> _Result:
-        return self._results.setdefault(path, _Result())
+        return self._results.setdefault(FieldPath(path), _Result())
+
+
+def by_ordinal(record: ProjectRecord) -> Iterator[tuple[int, Indicator]]:
+    """(ordinal, indicator) pairs: what field paths name indicators by."""
+    for ind in record.indicators:
+        yield ind.ordinal or 0, ind

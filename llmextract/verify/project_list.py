@@ -16,9 +16,9 @@ from llmextract.core.alignment import normalise
 from llmextract.core.numbers import convert
 from llmextract.core.records import ProjectRecord
 from llmextract.tables import Amount, BudgetRow, BudgetTable
-from llmextract.verify.cross_rules import first_of
+from llmextract.tables.queries import first_of, project_leaves
 from llmextract.verify.ledger import RecordLedger
-from llmextract.verify.table_rules import fmt, project_leaves
+from llmextract.verify.table_rules import fmt
 from llmextract.verify.tolerance import Figure, equal, figure, sum_holds
 
 MATCH = 0.6  # a line this similar may be the project, if its amount agrees

@@ -14,8 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from llmextract.core.catalogue import PROSE_PARSE_FAILED
 from llmextract.core.claims import Direction, NarrativeClaim
 from llmextract.core.document import Document, Line
+from llmextract.core.failures import FailureLog
 from llmextract.core.numbers import half_width, try_decimal
 
 _MONEY = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)")
@@ -111,11 +113,21 @@ class _Draft:
     groups: list[list[_Draft]] = field(default_factory=list)
 
 
-def claims(doc: Document) -> list[NarrativeClaim]:
-    """Every claim in the prose of ``doc``, in document order (components nested under their total)."""
+def claims(doc: Document, failures: FailureLog | None = None) -> list[NarrativeClaim]:
+    """Every claim in the prose of ``doc``, in document order (components nested under their total). With
+    ``failures``, a paragraph the parser trips over becomes a ``prose.parse-failed`` finding there and the
+    other paragraphs are read."""
     out: list[NarrativeClaim] = []
     for para in paragraphs(doc):
-        out.extend(_to_claim(doc, para, d) for d in _paragraph_claims(para.text))
+        if failures is None:
+            out.extend(_to_claim(doc, para, d) for d in _paragraph_claims(para.text))
+            continue
+        with failures.guard(
+            PROSE_PARSE_FAILED,
+            "reading the figures of a paragraph",
+            para.span(0, len(para.text)) if para.text else None,
+        ):
+            out.extend([_to_claim(doc, para, d) for d in _paragraph_claims(para.text)])
     return out
 
 

@@ -11,9 +11,18 @@ from llmextract.core.document import Document
 from llmextract.core.numbers import convert
 from llmextract.layout import find_project_tables
 from llmextract.tables import BudgetTable
-from llmextract.verify.cross_rules import Located, admin_cost_cell, as_unit, first_of, project_sum, total_cell
+from llmextract.tables.queries import (
+    Located,
+    admin_cost_cell,
+    first_of,
+    grand_totals,
+    project_sum,
+    three_public_items,
+    total_cell,
+)
+from llmextract.verify.cross_rules import as_unit
 from llmextract.verify.report import Checker
-from llmextract.verify.table_rules import fmt, grand_totals, three_public_items
+from llmextract.verify.table_rules import fmt
 from llmextract.verify.tolerance import (
     Figure,
     difference,
@@ -61,28 +70,42 @@ def check_prose(doc: Document, claims: list[NarrativeClaim], tables: list[Budget
     for claim, parent, previous in flat:
         if claim.amount is None:
             continue
-        if claim.change_amount is not None and claim.change_pct is not None:
-            _change_rate(claim, parent, previous, checker)
-        elif claim.change_pct is not None and claim.change_amount is None:
-            checker.unchecked(
-                "prose.change-rate", f"{claim.subject}: a rate of change without the amount", [_span(claim)]
-            )
-        if claim.share_pct is not None:
-            # In "收入1,629.62万元，主要包括A 661.85万元，占40.61%；…；B 967.77万元，占59.39%" B's base is the head,
-            # not its sibling A before it.
-            # A zero figure just before ("特定目标类项目0个，涉及金额0万元") is no base either.
-            sibling = previous is not None and (previous.share_pct is not None or not previous.amount)
-            if parent is None and (previous is None or sibling) and _near(head, claim):
-                previous = head
-            _share(claim, parent, previous, amounts, checker)
-        elif claim.amount:
-            head = claim
-        if claim.completion_pct is not None:
-            _completion(claim, previous, checker)
-        for group in claim.components:
-            _components(claim, group, checker)
-        _amount_in_table(claim, tables, checker)
-    _project_counts(doc, flat, tables, checker)
+        with checker.guard(f"the prose rules on “{claim.text[:30]}”", _span(claim)):
+            head = _check_claim(claim, parent, previous, head, amounts, tables, checker)
+    with checker.guard("the prose project counts"):
+        _project_counts(doc, flat, tables, checker)
+
+
+def _check_claim(
+    claim: NarrativeClaim,
+    parent: NarrativeClaim | None,
+    previous: NarrativeClaim | None,
+    head: NarrativeClaim | None,
+    amounts: list[NarrativeClaim],
+    tables: list[BudgetTable],
+    checker: Checker,
+) -> NarrativeClaim | None:
+    """Every relation of one prose figure; returns the new head of a list of shares."""
+    if claim.change_amount is not None and claim.change_pct is not None:
+        _change_rate(claim, parent, previous, checker)
+    elif claim.change_pct is not None and claim.change_amount is None:
+        checker.unchecked("prose.change-rate", f"{claim.subject}: a rate of change without the amount", [_span(claim)])
+    if claim.share_pct is not None:
+        # In "收入1,629.62万元，主要包括A 661.85万元，占40.61%；…；B 967.77万元，占59.39%" B's base is the head,
+        # not its sibling A before it.
+        # A zero figure just before ("特定目标类项目0个，涉及金额0万元") is no base either.
+        sibling = previous is not None and (previous.share_pct is not None or not previous.amount)
+        if parent is None and (previous is None or sibling) and _near(head, claim):
+            previous = head
+        _share(claim, parent, previous, amounts, checker)
+    elif claim.amount:
+        head = claim
+    if claim.completion_pct is not None:
+        _completion(claim, previous, checker)
+    for group in claim.components:
+        _components(claim, group, checker)
+    _amount_in_table(claim, tables, checker)
+    return head
 
 
 def _change_rate(

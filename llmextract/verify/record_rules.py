@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from llmextract.core.paths import SOURCE_SPLITS
 from llmextract.core.records import FundingSources, ProjectRecord
 from llmextract.verify.ledger import RecordLedger
 from llmextract.verify.report import Span
 from llmextract.verify.table_rules import fmt
 from llmextract.verify.tolerance import figure, sum_holds
 
-# Sources are split by government level or by kind of appropriation; "other" completes either split, and
-# a form may print both splits (then each one alone must add up).
-_SPLITS = (
-    ("central", "provincial", "local", "self_raised", "other"),
-    ("appropriation", "carried_over", "other"),
-)
+_SPLITS = SOURCE_SPLITS
 _GROUPS = (("annual_total", "sources", "年度"), ("period_total", "period_sources", "实施期"))
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmextract.core.catalogue import BY_ID, RULE_FAILED
 from llmextract.core.document import Document
+from llmextract.core.failures import FailureLog
 from llmextract.core.findings import Finding, Severity
 from llmextract.core.locations import Location
-from llmextract.verify.rules import BY_ID
+from llmextract.core.paths import FieldPath
 
 Span = tuple[int, int]
 
@@ -70,6 +74,19 @@ class Checker:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.report = VerificationReport(doc.doc_id, doc.source)
+        self._failures = FailureLog(doc)
+
+    @contextmanager
+    def guard(self, what: str, span: tuple[int, int] | None = None, *, record_id: str | None = None) -> Iterator[None]:
+        """Run one rule; if it raises, a ``verify.rule-failed`` finding replaces its results and the other
+        rules still run."""
+        before = len(self._failures.findings)
+        with self._failures.guard(RULE_FAILED, what, span, record_id=record_id):
+            yield
+        for finding in self._failures.findings[before:]:
+            self.report.not_checkable += 1
+            self.report.by_rule[RULE_FAILED] += 1
+            self.report.findings.append(finding)
 
     def passed(self, rule_id: str) -> None:
         self.report.passed += 1
@@ -88,16 +105,24 @@ class Checker:
         expected: str,
         actual: str,
         spans: list[Span],
-        record: str | None = None,
+        record_id: str | None = None,
+        fields: Iterable[FieldPath] = (),
     ) -> Finding:
         self.report.failed += 1
         self.report.by_rule[rule_id] += 1
-        return self._add(rule_id, BY_ID[rule_id].severity, message, expected, actual, spans, record)
+        return self._add(rule_id, BY_ID[rule_id].severity, message, expected, actual, spans, record_id, fields)
 
-    def unchecked(self, rule_id: str, message: str, spans: list[Span], record: str | None = None) -> Finding:
+    def unchecked(
+        self,
+        rule_id: str,
+        message: str,
+        spans: list[Span],
+        record_id: str | None = None,
+        fields: Iterable[FieldPath] = (),
+    ) -> Finding:
         self.report.not_checkable += 1
         self.report.by_rule[rule_id] += 1
-        return self._add(rule_id, "info", message, None, None, spans, record)
+        return self._add(rule_id, "info", message, None, None, spans, record_id, fields)
 
     def _add(
         self,
@@ -107,7 +132,8 @@ class Checker:
         expected: str | None,
         actual: str | None,
         spans: list[Span],
-        record: str | None,
+        record_id: str | None,
+        fields: Iterable[FieldPath],
     ) -> Finding:
         locations: list[Location] = [self.doc.location(s, e) for s, e in spans]
         finding = Finding(
@@ -117,7 +143,8 @@ class Checker:
             expected=expected,
             actual=actual,
             locations=locations,
-            record=record,
+            record_id=record_id,
+            fields=list(fields),
         )
         self.report.findings.append(finding)
         return finding

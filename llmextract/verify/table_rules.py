@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from llmextract.core.document import Document
 from llmextract.tables import Amount, BudgetRow, BudgetTable, Column
+from llmextract.tables.queries import UNIT_ROW, grand_totals, three_public_items
 from llmextract.verify.report import Checker
 from llmextract.verify.tolerance import Figure, figure, sum_holds
 
 _ZERO = Decimal(0)
 # A row of a project list that names a department or unit (a subtotal), not a project.
-UNIT_ROW = re.compile(r"(局|委员会|委|中心|办公室|（部门）|\(部门\)|队|站|所|院|馆|学校|合计|总计)$")
 
 
 def fig(table: BudgetTable, amount: Amount | None) -> Figure:
@@ -30,20 +29,25 @@ def fmt_short(value: Decimal) -> str:
 
 def check_tables(doc: Document, tables: list[BudgetTable], checker: Checker) -> None:
     for table in tables:
-        if table.empty:
-            continue
-        if not table.rows:
-            checker.unchecked("table.parsed", f"{table.title}: no rows could be read", [(table.start, table.end)])
-            continue
-        _code_hierarchy(table, checker)
-        _total_of_classes(table, checker)
-        _column_parts(table, checker)
-        if table.kind in ("summary", "fiscal_summary"):
-            _summary_balance(doc, table, checker)
-        if table.kind == "three_public":
-            _three_public(table, checker)
-        if table.kind in ("projects", "projects_carryover"):
-            _project_list(table, checker)
+        with checker.guard(f"the table rules on {table.title}", (table.start, table.end)):
+            _check_table(doc, table, checker)
+
+
+def _check_table(doc: Document, table: BudgetTable, checker: Checker) -> None:
+    if table.empty:
+        return
+    if not table.rows:
+        checker.unchecked("table.parsed", f"{table.title}: no rows could be read", [(table.start, table.end)])
+        return
+    _code_hierarchy(table, checker)
+    _total_of_classes(table, checker)
+    _column_parts(table, checker)
+    if table.kind in ("summary", "fiscal_summary"):
+        _summary_balance(doc, table, checker)
+    if table.kind == "three_public":
+        _three_public(table, checker)
+    if table.kind in ("projects", "projects_carryover"):
+        _project_list(table, checker)
 
 
 def sum_check(
@@ -153,36 +157,6 @@ def _column_parts(table: BudgetTable, checker: Checker) -> None:
             )
 
 
-_GRAND = {
-    "收入": re.compile(r"收\s*入\s*总\s*计[\t ]*(?P<num>[\d,]+(?:\.\d+)?)"),
-    "支出": re.compile(r"支\s*出\s*总\s*计[\t ]*(?P<num>[\d,]+(?:\.\d+)?)"),
-}
-
-
-_BARE_TOTAL = re.compile(r"(?:^|\t)总\s*计\t(?:\d{1,3}\t)?(?P<num>[\d,]+\.\d+)", re.MULTILINE)
-
-
-def grand_totals(doc: Document, table: BudgetTable) -> dict[str, Amount]:
-    """收入总计 and 支出总计 of a 收支总表: the number printed right after each label. 决算 tables label both
-    sides just 总计 (revenue on the left, expenditure on the right) with a 行次 number before the amount."""
-    body = doc.text[table.start : table.end]
-    found: dict[str, Amount] = {}
-    for side, pattern in _GRAND.items():
-        m = pattern.search(body)
-        if m:
-            found[side] = _amount_at(table, m)
-    if not found:
-        bare = list(_BARE_TOTAL.finditer(body))
-        if len(bare) == 2:
-            found = {"收入": _amount_at(table, bare[0]), "支出": _amount_at(table, bare[1])}
-    return found
-
-
-def _amount_at(table: BudgetTable, m: re.Match[str]) -> Amount:
-    value = Decimal(m.group("num").replace(",", ""))
-    return Amount(value, m.group("num"), table.start + m.start("num"), table.start + m.end("num"))
-
-
 def _summary_balance(doc: Document, table: BudgetTable, checker: Checker) -> None:
     found = grand_totals(doc, table)
     if len(found) < 2:
@@ -191,48 +165,6 @@ def _summary_balance(doc: Document, table: BudgetTable, checker: Checker) -> Non
         )
         return
     sum_check(checker, "table.summary-balance", table, "收入总计", found["收入"], [("支出总计", found["支出"])], (0, 0))
-
-
-_THREE_PUBLIC = (
-    ("因公出国", "因公出国(境)费"),
-    ("公务接待", "公务接待费"),
-    ("购置及运行", "公务用车购置及运行费"),
-    ("购置费", "公务用车购置费"),
-    ("运行", "公务用车运行费"),
-)
-
-
-def three_public_items(table: BudgetTable) -> list[dict[str, Amount | None]]:
-    """The 三公 items per measure: one dict per amount column (vertical layout) or per data row (horizontal)."""
-    measures: list[dict[str, Amount | None]] = []
-    horizontal = [r for r in table.rows if r.label == ""]
-    names = {name for _, name in _THREE_PUBLIC} | {"合计"}
-    if horizontal:
-        for row in horizontal:
-            # 决算 tables print a 预算数 block and a 决算数 block side by side: a repeated name starts a block.
-            items: dict[str, Amount | None] = {}
-            for col in table.columns:
-                name = col.name.split(":")[-1]
-                if name not in names:
-                    continue
-                if name in items:
-                    measures.append(items)
-                    items = {}
-                items[name] = row.amount(col)
-            measures.append(items)
-        return measures
-    for col in table.columns[:1] if table.final_accounts else table.columns:
-        items = {}
-        for row in table.rows:
-            if row.label in ("合计", "总计") or row.label.endswith("三公”经费") or row.label.endswith("三公经费"):
-                items.setdefault("合计", row.amount(col))
-                continue
-            for word, name in _THREE_PUBLIC:
-                if word in row.label:
-                    items.setdefault(name, row.amount(col))
-                    break
-        measures.append(items)
-    return measures
 
 
 def _three_public(table: BudgetTable, checker: Checker) -> None:
@@ -252,11 +184,6 @@ def _three_public(table: BudgetTable, checker: Checker) -> None:
                 parts,
                 span,
             )
-
-
-def project_leaves(table: BudgetTable) -> list[BudgetRow]:
-    """The projects of a project list: rows that are not a department/unit subtotal or the 合计 line."""
-    return [r for r in table.rows if not UNIT_ROW.search(r.label)]
 
 
 def _project_list(table: BudgetTable, checker: Checker) -> None:

@@ -28,32 +28,47 @@ def readings() -> tuple[ProjectRecord, ProjectRecord]:
 
 def test_agreeing_fields_are_agreed_and_disagreements_keep_both_readings() -> None:
     rules, llm = readings()
-    result = merge_hybrid(rules, llm, model="qwen")
-    status = {f.field: f.status for f in result.fields}
+    record = merge_hybrid(rules, llm, model="qwen")
+    status = {path: a.status for path, a in record.agreement.items()}
+    first = rules.indicators[0]  # 遗属人员人数, 实施期 column: the LLM read 6名, the rules 8名
+    last = llm.indicators[-1]  # 遗属满意度, 年度: only the LLM read it; it is added with the next free ordinal
+    added = max(i.ordinal for i in rules.indicators) + 1
     assert status["name"] == status["overview"] == "agreed"
     assert status["plan"] == "llm_only"
     assert status["funding.annual_total"] == "disagreed"
-    assert status["indicators[period:遗属人员人数]"] == "disagreed"
-    assert status["indicators[annual:遗属满意度]"] == "llm_only"
-    assert {d.field for d in result.disagreements} == {"funding.annual_total", "indicators[period:遗属人员人数]"}
+    assert status[f"indicators[{first.ordinal}].value_raw"] == "disagreed"
+    assert status[f"indicators[{added}].value_raw"] == "llm_only"
+    assert record.indicator(added).name == last.name
+    disagreed = {p for p, s in status.items() if s == "disagreed"}
+    assert disagreed == {"funding.annual_total", f"indicators[{first.ordinal}].value_raw"}
 
-    record = result.record
     assert record.extractor == "hybrid:qwen"
     assert record.funding.annual_total == Decimal(61000)  # the deterministic reading is kept …
     (finding,) = [f for f in record.findings if "annual_total" in f.message]
-    assert finding.rule_id == "hybrid.disagreement"
+    assert finding.rule_id == "hybrid.disagreement" and finding.fields == ["funding.annual_total"]
+    assert finding.record_id == rules.record_id
     assert (finding.expected, finding.actual) == ("rules: 61000", "llm: 60100")  # … with the LLM's beside it
     assert finding.locations  # points at the source
     assert record.plan == llm.plan and record.field_locations["plan"] == llm.field_locations["plan"]
     assert len(record.indicators) == len(llm.indicators)
-    compared = [f for f in result.fields if f.status in ("agreed", "disagreed")]
-    assert record.confidence == round(len(result.agreed) / len(compared), 3)
-    assert 0.8 < record.confidence < 1.0
+    assert len({i.ordinal for i in record.indicators}) == len(record.indicators)
+
+
+def test_two_indicators_with_the_same_name_are_two_fields() -> None:
+    """Before: fields were keyed by (column, name), so the second of two same-named indicators collided with
+    the first (agreement recorded once, a review edit of the second changed the first)."""
+    llm = expected_record()
+    twin = llm.indicators[0].model_copy(update={"ordinal": None, "value_raw": "7名"})
+    rules = llm.model_copy(update={"extractor": "rules", "indicators": [*llm.indicators, twin]})
+    rules = rules.model_validate(rules.model_dump())  # ordinals given to the new indicator
+    paths = {f"indicators[{i.ordinal}].value_raw" for i in rules.indicators}
+    assert len(paths) == len(rules.indicators)
+    record = merge_hybrid(rules, llm, model="m")
+    assert len([p for p in record.agreement if p.is_indicator]) >= len(rules.indicators)
 
 
 def test_identical_readings_agree_everywhere() -> None:
     llm = expected_record()
-    result = merge_hybrid(llm.model_copy(update={"extractor": "rules"}), llm, model="m")
-    assert not result.disagreements
-    assert result.record.confidence == 1.0
-    assert not result.record.findings
+    record = merge_hybrid(llm.model_copy(update={"extractor": "rules"}), llm, model="m")
+    assert all(a.status == "agreed" for a in record.agreement.values())
+    assert not record.findings

@@ -12,7 +12,8 @@ import pytest
 
 from llmextract.core.errors import LLMError, LLMValidationError
 from llmextract.core.records import ProjectRecord
-from llmextract.extract.llm import LLMExtractor, document_usage, extract_blocks_llm_sync
+from llmextract.core.usage import total
+from llmextract.extract.llm import LLMExtractor, extract_blocks_llm_sync
 from llmextract.layout.parts import find_project_tables
 from llmextract.settings import Price
 from tests.llm.conftest import FAKE_KEY, HERE, scripted_settings
@@ -72,7 +73,7 @@ def test_transient_fault_is_retried_then_succeeds(seed001, yishu_block, yishu_re
     assert result.ok, result.error
     assert server.count == 2
     assert result.usage.requests == 2
-    assert result.attempts == 1 and result.record.confidence == 0.7  # a transport retry is not a re-ask
+    assert result.attempts == 1 and result.record.llm_reasks == 0  # a transport retry is not a re-ask
 
 
 def test_body_cut_short_is_retried(seed001, yishu_block, yishu_reply) -> None:
@@ -107,7 +108,7 @@ def test_malformed_json_is_reasked(seed001, yishu_block, yishu_reply) -> None:
     assert result.ok, result.error
     assert server.count == 2
     assert result.attempts == 2
-    assert result.record is not None and result.record.confidence < 0.7  # a re-asked reply is trusted less
+    assert result.record is not None and result.record.llm_reasks == 1  # the scorer trusts it less
 
 
 def test_output_truncated_at_max_tokens_fails_the_block_with_a_hint(seed001, yishu_block, yishu_reply) -> None:
@@ -183,8 +184,10 @@ def test_warm_cache_makes_no_http_call(seed001, yishu_reply, tmp_path: Path) -> 
         warm = extract_blocks_llm_sync(seed001, blocks, settings)
         assert server.count == len(blocks)  # not one more request
     assert [r.record for r in warm] == [r.record for r in cold]
-    assert document_usage(warm).requests == 0 and document_usage(warm).cached == 6
-    assert document_usage(cold).cost == sum(r.usage.prompt_tokens for r in cold) / __import__("decimal").Decimal(10**6)
+    assert total(r.usage for r in warm).requests == 0 and total(r.usage for r in warm).cached == 6
+    assert total(r.usage for r in cold).cost == sum(r.usage.prompt_tokens for r in cold) / __import__(
+        "decimal"
+    ).Decimal(10**6)
 
 
 def test_api_key_never_reaches_cache_logs_or_reprs(

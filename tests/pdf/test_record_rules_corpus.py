@@ -7,7 +7,7 @@ import pytest
 
 from llmextract import load_document
 from llmextract.extract.rules import extract_rules
-from llmextract.score import record_confidence, record_evidence
+from llmextract.score import evidence_path, record_confidence, record_evidence
 from llmextract.verify import check_records
 from llmextract.verify.ledger import record_numbers
 from tests.conftest import SEED_FILES, TEXT_PDFS, seed
@@ -95,7 +95,7 @@ def test_evidence_feeds_the_confidence(checked):
     _, _, result = checked
     for record in result.records:
         evidence = record_evidence(record)
-        assert set(record.number_checks) <= set(evidence)
+        assert {evidence_path(p) for p in record.number_checks} <= set(evidence)
         contradicted = any(c.status == "contradicted" for c in record.number_checks.values())
         assert (record_confidence(evidence, record.findings) < 0.5) == contradicted, record.name
 

@@ -63,7 +63,7 @@ def test_extraction_scores_fields_indicators_and_errors():
     assert m.numbers_gold == 4 and m.numbers_correct == 2
     assert [r.erroneous for r in m.records] == [True, True, True]  # a missing indicator, a wrong amount, spurious
     t = Tally()
-    t.add_extraction(m)
+    t.extraction += m
     r = rates(t)
     assert r["projects"] == {"gold": 2, "extracted": 3, "matched": 2, "precision": 0.6667, "recall": 1.0}
     assert r["indicators"]["recall"] == 0.5 and r["indicators"]["precision"] == 1.0
@@ -98,9 +98,9 @@ def test_verifier_matches_by_rule_family_page_and_quote():
 
 def test_a_suite_run_scores_records_against_gold(tmp_path: Path):
     """The rules reading of seed 001 against a gold file made from it with one amount corrected."""
-    from llmextract.pipeline import Config, process
+    from llmextract import Config, extract
 
-    records = [s.record.model_dump(mode="json") for s in process(seed("001"), Config(extractor="rules")).records]
+    records = [s.record.model_dump(mode="json") for s in extract(seed("001"), Config(extractor="rules")).records]
     records[0]["funding"]["annual_total"] = "1"
     gold_path = tmp_path / "001.gold.json"
     gold_path.write_text(json.dumps({"records": records, "inconsistencies": []}, ensure_ascii=False), "utf-8")

@@ -50,7 +50,8 @@ def test_gold_file_matches_its_fixture(path: Path) -> None:
     assert path.name == source.name + ".gold.json"
     assert doc.doc_sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
     assert doc.checked_twice
-    assert doc.records
+    # A document without target tables is gold too (it pins that nothing is read from it), but it says so.
+    assert bool(doc.records) != doc.no_records
 
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=_ids(GOLD_FILES))

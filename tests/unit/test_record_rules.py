@@ -47,7 +47,8 @@ def test_consistent_project_has_no_finding_and_every_number_a_status():
 def test_amount_differing_from_the_project_list_is_an_error():
     (record,), findings = _check(project_doc(list_amount="19.70"))
     error = _only(findings, "record.funding-vs-project-list")
-    assert error.severity == "error" and error.record == "驻村干部补助"
+    assert error.severity == "error" and error.record_id == record.record_id and "驻村干部补助" in error.message
+    assert error.fields == ["funding.annual_total"]
     assert (error.expected, error.actual) == ("19.6 万元 (= 196,000 元)", "19.70 万元")
     assert _status(record, "funding.annual_total") == "contradicted"
 

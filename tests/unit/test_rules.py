@@ -13,7 +13,10 @@ def test_rule_ids_are_unique_and_described():
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))
     assert all(
-        r.description and r.id.split(".")[0] in {"table", "cross", "prose", "record", "grounding"} for r in RULES
+        r.description
+        and r.id.split(".")[0]
+        in {"table", "cross", "prose", "record", "grounding", "reading", "hybrid", "llm", "extract", "tables", "verify"}
+        for r in RULES
     )
 
 

@@ -21,6 +21,7 @@ import pydantic
 from instructor.core import IncompleteOutputException, InstructorRetryException
 
 from llmextract.core.errors import LLMError, LLMValidationError
+from llmextract.core.secrets import redact, register_secret
 from llmextract.extract.llm.grounding import GroundedText
 from llmextract.extract.llm.ratelimit import RateLimitedTransport, RateLimiter
 from llmextract.extract.llm.schema import LLMProject, grounding_in, json_schema
@@ -111,6 +112,7 @@ class LLMClient:
 
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
+        register_secret(settings.api_key)
         self.spec = MODES[settings.mode]
         policy = RetryPolicy(max_retries=settings.max_retries, backoff_cap=settings.backoff_cap)
         if settings.requests_per_minute or settings.tokens_per_minute:
@@ -198,7 +200,8 @@ class LLMClient:
             return self._api_error(cause)
         last = exc.failed_attempts[-1].exception if exc.failed_attempts else cause
         return LLMValidationError(
-            f"the model's reply failed validation {exc.n_attempts} time(s); last error: {_describe(last)}",
+            f"the model's reply failed validation {exc.n_attempts} time(s); last error: "
+            + redact(_describe(last), (self.settings.api_key,)),
             hint="use a stronger model, try another --mode, or raise max_reasks in the config file",
             provider=self.settings.provider,
             original=exc,
@@ -221,7 +224,7 @@ class LLMClient:
             hint = "the server failed after all retries; check its logs or retry later"
         what = f"HTTP {status}" if status else type(exc).__name__
         return LLMError(
-            f"the LLM endpoint failed ({what}): {_first_line(exc)}",
+            f"the LLM endpoint failed ({what}): {_first_line(exc, (self.settings.api_key,))}",
             hint=hint,
             provider=self.settings.provider,
             original=exc,
@@ -233,14 +236,14 @@ def _describe(exc: BaseException | None) -> str:
     if isinstance(exc, pydantic.ValidationError):
         parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:3]]
         more = f" (and {exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
-        return "; ".join(parts) + more
+        return redact("; ".join(parts) + more)
     return _first_line(exc)
 
 
-def _first_line(exc: BaseException | None) -> str:
+def _first_line(exc: BaseException | None, secrets: tuple[str | None, ...] = ()) -> str:
     text = str(exc) if exc is not None else "unknown error"
     line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    return line[:300]
+    return redact(line, secrets)[:300]
 
 
 def reply_json(project: LLMProject) -> str:

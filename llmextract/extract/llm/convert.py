@@ -11,6 +11,7 @@ from collections.abc import Callable
 from llmextract.core.document import Document
 from llmextract.core.locations import Location
 from llmextract.core.numbers import UNIT_SCALE, parse_indicator_value, try_decimal
+from llmextract.core.paths import TEXT_FIELDS, FieldPath
 from llmextract.core.records import Funding, Goals, Indicator, ProjectRecord
 from llmextract.extract.citations import split_citations
 from llmextract.extract.llm.grounding import GroundedText
@@ -19,30 +20,13 @@ from llmextract.extract.rules.fields import split_department
 
 # Record field path -> reply attribute, for the plain text fields.
 _TEXT_FIELDS = {
-    "name": "name",
-    "department": "department",
+    **{f: f for f in TEXT_FIELDS},
     "department_code": "department",  # both come from the one 主管部门及代码 cell
-    "implementing_unit": "implementing_unit",
-    "attribute": "attribute",
-    "period": "period",
-    "overview": "overview",
-    "basis": "basis",
-    "necessity": "necessity",
-    "safeguards": "safeguards",
-    "plan": "plan",
     "goals.period": "period_goal",
     "goals.annual": "annual_goal",
     "funding.period_total": "period_total",
     "funding.annual_total": "annual_total",
 }
-
-LLM_BASE_CONFIDENCE = 0.7
-_REASK_PENALTY = 0.15
-
-
-def llm_confidence(attempts: int) -> float:
-    """A reply that needed re-asks is trusted less; agreement with the rules reading is what raises it (hybrid)."""
-    return round(max(LLM_BASE_CONFIDENCE - _REASK_PENALTY * max(attempts - 1, 0), 0.1), 2)
 
 
 def to_record(
@@ -62,11 +46,11 @@ def to_record(
         span = block.find(quote, occurrence)
         return None if span is None else doc.location(start + span[0], start + span[1])
 
-    field_locations: dict[str, Location] = {}
+    field_locations: dict[FieldPath, Location] = {}
     for path, attr in _TEXT_FIELDS.items():
         location = locate(getattr(reply, attr))
         if location is not None:
-            field_locations[path] = location
+            field_locations[FieldPath(path)] = location
     unit = reply.funding_unit.strip()
     code, department = split_department(reply.department) if reply.department.strip() else (None, "")
     return ProjectRecord(
@@ -93,7 +77,7 @@ def to_record(
         indicators=_indicators(reply.indicators, locate),
         extractor=f"llm:{model}",
         prompt_version=prompt_version,
-        confidence=llm_confidence(attempts),
+        llm_reasks=max(attempts - 1, 0),
         field_locations=field_locations,
     )
 

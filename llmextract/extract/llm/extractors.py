@@ -1,131 +1,110 @@
-"""The ``llm`` and ``hybrid`` extractors, with the signature of ``llmextract.extract.EXTRACTORS`` entries.
+"""The ``llm`` and ``hybrid`` extractors behind the :class:`~llmextract.extract.base.Extractor` protocol.
 
 Both read the blocks of :func:`~llmextract.layout.project_blocks.find_project_blocks`, so the rules and the LLM
-read exactly the same spans. A block the LLM could not read is not lost: it keeps the rules reading, with an
-``llm.failed`` finding that says why (and the record is not claimed as the LLM's).
+read exactly the same spans. The LLM reading never depends on the rules reading: a block the rules reader
+cannot read is still read by the LLM. A block the LLM could not read keeps the rules reading, if there is one,
+with an ``llm.failed`` finding that says why (and the record is not claimed as the LLM's).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 
+import httpx
+
+from llmextract.core.catalogue import BLOCK_FAILED, LLM_FAILED
 from llmextract.core.document import Document
+from llmextract.core.failures import FailureLog
 from llmextract.core.findings import Finding
 from llmextract.core.records import ProjectRecord
-from llmextract.extract.llm.hybrid import FieldAgreement, merge_hybrid
+from llmextract.core.usage import total
+from llmextract.extract.base import Reading
+from llmextract.extract.llm.hybrid import merge_hybrid
 from llmextract.extract.llm.runner import LLMExtractor, LLMResult
-from llmextract.extract.llm.usage import Usage, total
+from llmextract.extract.prompts import DEFAULT_PROMPT
 from llmextract.extract.rules import read_block
 from llmextract.layout.project_blocks import ProjectBlock, find_project_blocks
-from llmextract.settings import Settings
+from llmextract.settings import ExtractorKind, Settings
 
-LLM_FAILED_RULE = "llm.failed"
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class BlockReading:
-    """One block's record, the LLM call behind it, and (hybrid) where the two readings agreed."""
+class LLMReader:
+    """The ``llm`` (``hybrid=False``) or ``hybrid`` extractor. One instance serves every document of a run:
+    one HTTP client, response cache and concurrency limit."""
 
-    record: ProjectRecord
-    result: LLMResult
-    agreements: tuple[FieldAgreement, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentReading:
-    """The records of one document, with what the LLM calls cost (``usage``) and each block's result."""
-
-    blocks: list[BlockReading]
-
-    @property
-    def records(self) -> list[ProjectRecord]:
-        return [b.record for b in self.blocks]
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        hybrid: bool,
+        prompt_version: str = DEFAULT_PROMPT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.kind = ExtractorKind.hybrid if hybrid else ExtractorKind.llm
+        self.session = LLMExtractor(settings, prompt_version=prompt_version, transport=transport)
 
     @property
-    def results(self) -> list[LLMResult]:
-        return [b.result for b in self.blocks]
+    def label(self) -> str:
+        return f"{self.kind.value}:{self.session.settings.model or ''}"
 
-    @property
-    def usage(self) -> Usage:
-        return total(r.usage for r in self.results)
+    async def aclose(self) -> None:
+        await self.session.aclose()
 
-    @property
-    def failed(self) -> list[LLMResult]:
-        return [r for r in self.results if not r.ok]
+    async def read(self, doc: Document) -> Reading:
+        failures = FailureLog(doc)
+        blocks: list[ProjectBlock] = []
+        with failures.guard(BLOCK_FAILED, "finding the project tables", (0, len(doc.text))):
+            blocks = find_project_blocks(doc)
+        rules_task = asyncio.to_thread(_rules_readings, doc, blocks, failures)
+        results, rules = await asyncio.gather(self.session.extract(doc, blocks), rules_task)
+        records: list[ProjectRecord] = []
+        for block, result, rules_record in zip(blocks, results, rules, strict=True):
+            record = self._record(block, result, rules_record)
+            if result.error is not None:
+                failures.findings.append(_llm_failed(doc, block, result, record))
+            if record is not None:
+                records.append(record)
+        reading = Reading(records, failures.findings, total(r.usage for r in results))
+        u = reading.usage
+        log.info(
+            "LLM usage for %s: %d requests, %d prompt + %d completion tokens, cost %s, %d cached, %d failed",
+            doc.source,
+            u.requests,
+            u.prompt_tokens,
+            u.completion_tokens,
+            "unknown (no price for this model)" if u.cost is None else u.cost,
+            u.cached,
+            sum(1 for r in results if not r.ok),
+        )
+        return reading
 
-
-async def read_with(llm: LLMExtractor, doc: Document, *, hybrid: bool) -> DocumentReading:
-    """Read every block of ``doc`` with a shared extractor (one client, cache and concurrency limit for a run)."""
-    blocks = find_project_blocks(doc)
-    results = await llm.extract(doc, blocks)
-    model = llm.settings.model or ""
-    reading = DocumentReading(
-        [
-            _hybrid_reading(doc, block, result, model) if hybrid else _llm_reading(doc, block, result)
-            for block, result in zip(blocks, results, strict=True)
-        ]
-    )
-    usage = reading.usage
-    log.info(
-        "LLM usage for %s: %d requests, %d prompt + %d completion tokens, cost %s, %d cached, %d failed",
-        doc.source,
-        usage.requests,
-        usage.prompt_tokens,
-        usage.completion_tokens,
-        "unknown (no price for this model)" if usage.cost is None else usage.cost,
-        usage.cached,
-        len(reading.failed),
-    )
-    return reading
-
-
-def read_document(doc: Document, settings: Settings, *, hybrid: bool) -> DocumentReading:
-    """Read every block of ``doc`` with the LLM (and, for ``hybrid``, merge with the rules reading)."""
-    return asyncio.run(_read(doc, settings, hybrid))
-
-
-def extract_llm(doc: Document, settings: Settings) -> list[ProjectRecord]:
-    """One record per block as the LLM reads it (the rules reading, flagged, where the LLM failed)."""
-    return read_document(doc, settings, hybrid=False).records
+    def _record(self, block: ProjectBlock, result: LLMResult, rules: ProjectRecord | None) -> ProjectRecord | None:
+        if result.record is None:
+            return rules  # the LLM failed: the rules reading (if any) stands, flagged by an llm.failed finding
+        llm = result.record.model_copy(update={"kind": block.kind})
+        if self.kind is ExtractorKind.hybrid and rules is not None:
+            return merge_hybrid(rules, llm, model=self.session.settings.model or "")
+        return llm
 
 
-def extract_hybrid(doc: Document, settings: Settings) -> list[ProjectRecord]:
-    """One record per block read by both extractors and merged (see :func:`merge_hybrid`)."""
-    return read_document(doc, settings, hybrid=True).records
+def _rules_readings(doc: Document, blocks: list[ProjectBlock], failures: FailureLog) -> list[ProjectRecord | None]:
+    out: list[ProjectRecord | None] = []
+    for block in blocks:
+        record = None
+        with failures.guard(BLOCK_FAILED, f"reading the {block.kind} table on page {block.page}", block.span):
+            record = read_block(doc, block)
+        out.append(record)
+    return out
 
 
-def _hybrid_reading(doc: Document, block: ProjectBlock, result: LLMResult, model: str) -> BlockReading:
-    rules = read_block(doc, block)
-    if result.record is None:
-        return BlockReading(_with_failure(rules, result), result)
-    merged = merge_hybrid(rules, _with_kind(result.record, block), model=model)
-    return BlockReading(merged.record, result, merged.fields)
-
-
-async def _read(doc: Document, settings: Settings, hybrid: bool) -> DocumentReading:
-    async with LLMExtractor(settings) as llm:
-        return await read_with(llm, doc, hybrid=hybrid)
-
-
-def _llm_reading(doc: Document, block: ProjectBlock, result: LLMResult) -> BlockReading:
-    if result.record is None:
-        return BlockReading(_with_failure(read_block(doc, block), result), result)
-    return BlockReading(_with_kind(result.record, block), result)
-
-
-def _with_kind(record: ProjectRecord, block: ProjectBlock) -> ProjectRecord:
-    return record.model_copy(update={"kind": block.kind})
-
-
-def _with_failure(record: ProjectRecord, result: LLMResult) -> ProjectRecord:
-    finding = Finding(
-        rule_id=LLM_FAILED_RULE,
+def _llm_failed(doc: Document, block: ProjectBlock, result: LLMResult, record: ProjectRecord | None) -> Finding:
+    kept = "it has the rules reading only" if record is not None else "it has no record"
+    return Finding(
+        rule_id=LLM_FAILED,
         severity="warning",
-        message=f"the LLM could not read this block, so it has the rules reading only: {result.error}",
-        locations=[record.location],
-        record=record.name,
+        message=f"the LLM could not read the {block.kind} table on page {block.page}, so {kept}: {result.error}",
+        locations=[doc.location(block.start, block.end)],
+        record_id=record.record_id if record is not None else None,
     )
-    return record.model_copy(update={"findings": [*record.findings, finding]})

@@ -1,114 +1,108 @@
-"""Two independent readings of one block, the rules' and the LLM's, merged into one hybrid record.
+"""Two independent readings of one project, the rules' and the LLM's, merged into one hybrid record.
 
 Fields are compared after whitespace/full-width normalisation (amounts as Decimals). The merged record keeps
 the deterministic reading where both have one; a field only one side read is taken from that side; every
-disagreement becomes a ``hybrid.disagreement`` finding carrying both readings and both locations, for the
-verifier and for review. Confidence is the share of compared fields on which the two readings agree.
+field compared is recorded in ``record.agreement`` (agreed / disagreed / rules_only / llm_only) under its
+field path, and every disagreement also becomes a ``hybrid.disagreement`` finding carrying both readings and
+both locations, for the verifier and for review. Confidence is not decided here: the scorer reads
+``record.agreement``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from llmextract.core.alignment import normalise
+from llmextract.core.catalogue import HYBRID_DISAGREEMENT
 from llmextract.core.findings import Finding
-from llmextract.core.records import TEXT_FIELDS, Indicator, ProjectRecord
+from llmextract.core.locations import Location
+from llmextract.core.paths import GOAL_FIELDS, TEXT_FIELDS, FieldPath
+from llmextract.core.records import AgreementStatus, FieldAgreement, Indicator, ProjectRecord
 
-Status = Literal["agreed", "disagreed", "rules_only", "llm_only"]
-DISAGREEMENT_RULE = "hybrid.disagreement"
-
-# Scalar fields compared one by one: record path -> how to read it from a record.
+# Scalar fields compared one by one.
 _SCALARS: tuple[str, ...] = (
     *TEXT_FIELDS,
-    "goals.period",
-    "goals.annual",
+    *GOAL_FIELDS,
     "funding.unit",
     "funding.period_total",
     "funding.annual_total",
 )
 
 
-@dataclass(frozen=True, slots=True)
-class FieldAgreement:
-    field: str
-    status: Status
-    rules: str | None
-    llm: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class HybridResult:
-    record: ProjectRecord
-    fields: tuple[FieldAgreement, ...]
-
-    @property
-    def agreed(self) -> list[str]:
-        return [f.field for f in self.fields if f.status == "agreed"]
-
-    @property
-    def disagreements(self) -> list[FieldAgreement]:
-        return [f for f in self.fields if f.status == "disagreed"]
-
-
-def merge_hybrid(rules: ProjectRecord, llm: ProjectRecord, *, model: str) -> HybridResult:
-    """The hybrid record of one block read by both extractors (``extractor = "hybrid:<model>"``)."""
+def merge_hybrid(rules: ProjectRecord, llm: ProjectRecord, *, model: str) -> ProjectRecord:
+    """The hybrid record of one project read by both extractors (``extractor = "hybrid:<model>"``)."""
     data = rules.model_dump()
     locations = dict(rules.field_locations)
-    fields: list[FieldAgreement] = []
-    for path in _SCALARS:
+    agreement: dict[FieldPath, FieldAgreement] = {}
+    for name in _SCALARS:
+        path = FieldPath(name)
         r, m = _get(rules, path), _get(llm, path)
         status = _compare(r, m)
         if status is None:
             continue  # neither reading has it: nothing to agree on
-        fields.append(FieldAgreement(path, status, _show(r), _show(m)))
+        agreement[path] = FieldAgreement(status=status, rules=_show(r), llm=_show(m))
         if status == "llm_only":
             _set(data, path, m)
             if path in llm.field_locations:
                 locations[path] = llm.field_locations[path]
-    indicator_fields, indicators = _merge_indicators(rules.indicators, llm.indicators)
-    fields.extend(indicator_fields)
+    indicator_agreement, indicators, sources = _merge_indicators(rules.indicators, llm.indicators)
+    agreement |= indicator_agreement
+    for name in agreement:
+        if name.ordinal is None:
+            sources[name] = [loc for rec in (rules, llm) if (loc := rec.field_locations.get(name)) is not None]
     r_cites, m_cites = _citations(rules), _citations(llm)
     if (cite_status := _compare(r_cites, m_cites)) is not None:
-        fields.append(FieldAgreement("basis_citations", cite_status, r_cites, m_cites))
+        agreement[FieldPath.citation(0).item] = FieldAgreement(status=cite_status, rules=r_cites, llm=m_cites)
     if not rules.basis_citations and llm.basis_citations:
         data["basis_citations"] = [c.model_dump() for c in llm.basis_citations]
-    findings = [*rules.findings, *(_finding(f, rules, llm) for f in fields if f.status == "disagreed")]
-    compared = [f for f in fields if f.status in ("agreed", "disagreed")]
-    confidence = sum(f.status == "agreed" for f in compared) / len(compared) if compared else rules.confidence
+    findings = [
+        *rules.findings,
+        *(_finding(path, a, rules, sources.get(path, [])) for path, a in agreement.items() if a.status == "disagreed"),
+    ]
     data |= {
         "indicators": [i.model_dump() for i in indicators],
         "extractor": f"hybrid:{model}",
         "prompt_version": llm.prompt_version,
-        "confidence": None if confidence is None else round(confidence, 3),
         "field_locations": locations,
         "findings": [f.model_dump() for f in findings],
+        "agreement": agreement,
+        "llm_reasks": llm.llm_reasks,
     }
-    return HybridResult(ProjectRecord.model_validate(data), tuple(fields))
+    return ProjectRecord.model_validate(data)
 
 
-def _merge_indicators(rules: list[Indicator], llm: list[Indicator]) -> tuple[list[FieldAgreement], list[Indicator]]:
-    """Indicators are matched by (column, 三级指标名); their printed values are compared."""
+def _merge_indicators(
+    rules: list[Indicator], llm: list[Indicator]
+) -> tuple[dict[FieldPath, FieldAgreement], list[Indicator], dict[FieldPath, list[Location]]]:
+    """Indicators are paired by (column, normalised 三级指标名); their printed values are compared. An indicator
+    only the LLM read is added with the next free ordinal. Also returns where each reading of a pair is."""
     by_key = {(i.column, normalise(i.name)): i for i in llm}
-    fields: list[FieldAgreement] = []
+    agreement: dict[FieldPath, FieldAgreement] = {}
+    sources: dict[FieldPath, list[Location]] = {}
     merged = list(rules)
     matched: set[tuple[str, str]] = set()
     for ind in rules:
         key = (ind.column, normalise(ind.name))
+        path = FieldPath.indicator(ind.ordinal or 0, "value_raw")
         other = by_key.get(key)
-        path = f"indicators[{ind.column}:{ind.name}]"
         if other is None:
-            fields.append(FieldAgreement(path, "rules_only", ind.value_raw, None))
+            agreement[path] = FieldAgreement(status="rules_only", rules=ind.value_raw)
             continue
         matched.add(key)
+        sources[path] = [loc for loc in (ind.location, other.location) if loc is not None]
         same = normalise(ind.value_raw) == normalise(other.value_raw)
-        fields.append(FieldAgreement(path, "agreed" if same else "disagreed", ind.value_raw, other.value_raw))
+        agreement[path] = FieldAgreement(
+            status="agreed" if same else "disagreed", rules=ind.value_raw, llm=other.value_raw
+        )
+    nxt = max((i.ordinal or 0 for i in rules), default=-1) + 1
     for key, ind in by_key.items():
         if key not in matched:
-            fields.append(FieldAgreement(f"indicators[{ind.column}:{ind.name}]", "llm_only", None, ind.value_raw))
-            merged.append(ind)
-    return fields, merged
+            added = ind.model_copy(update={"ordinal": nxt})
+            agreement[FieldPath.indicator(nxt, "value_raw")] = FieldAgreement(status="llm_only", llm=ind.value_raw)
+            merged.append(added)
+            nxt += 1
+    return agreement, merged, sources
 
 
 def _citations(record: ProjectRecord) -> str | None:
@@ -117,7 +111,7 @@ def _citations(record: ProjectRecord) -> str | None:
     return "; ".join(keys) or None
 
 
-def _compare(rules: Any, llm: Any) -> Status | None:
+def _compare(rules: Any, llm: Any) -> AgreementStatus | None:
     if rules is None and llm is None:
         return None
     if llm is None:
@@ -129,16 +123,16 @@ def _compare(rules: Any, llm: Any) -> Status | None:
     return "agreed" if normalise(str(rules)) == normalise(str(llm)) else "disagreed"
 
 
-def _finding(field: FieldAgreement, rules: ProjectRecord, llm: ProjectRecord) -> Finding:
-    locations = [loc for rec in (rules, llm) if (loc := rec.field_locations.get(field.field)) is not None]
+def _finding(path: FieldPath, agreement: FieldAgreement, rules: ProjectRecord, locations: list[Location]) -> Finding:
     return Finding(
-        rule_id=DISAGREEMENT_RULE,
+        rule_id=HYBRID_DISAGREEMENT,
         severity="warning",
-        message=f"the rules and the LLM read {field.field} differently; check the source and choose one",
-        expected=f"rules: {field.rules}",
-        actual=f"llm: {field.llm}",
+        message=f"{rules.name}: the rules and the LLM read {path} differently; check the source and choose one",
+        expected=f"rules: {agreement.rules}",
+        actual=f"llm: {agreement.llm}",
         locations=locations,
-        record=rules.name,
+        record_id=rules.record_id,
+        fields=[path],
     )
 
 

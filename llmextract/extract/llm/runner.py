@@ -18,12 +18,12 @@ import pydantic
 from llmextract.core.document import Document
 from llmextract.core.errors import ConfigError, LLMError
 from llmextract.core.records import ProjectRecord
+from llmextract.core.usage import Usage, total
 from llmextract.extract.llm.cache import ResponseCache, cache_key
 from llmextract.extract.llm.client import FailedCall, LLMClient, reply_json
 from llmextract.extract.llm.convert import to_record
 from llmextract.extract.llm.grounding import GroundedText
 from llmextract.extract.llm.schema import CONTEXT_KEY, LLMProject, schema_hash
-from llmextract.extract.llm.usage import Usage, total
 from llmextract.extract.prompts import DEFAULT_PROMPT, Prompt, load_prompt
 from llmextract.settings import Price, Settings
 

@@ -1,6 +1,7 @@
-"""The rules catalogue: a stable id, the severity of a failure, and one line saying what is checked.
+"""The rules catalogue: every finding's id, the severity of a failure, and one line saying what is checked.
 
-Ids are part of the output contract (findings, `llmextract rules`): rename never, add freely.
+Ids are part of the output contract (findings, `llmextract rules`): rename never, add freely. Every layer
+names the findings it makes from here, so this module lives in core (it is data, no logic).
 """
 
 from __future__ import annotations
@@ -8,6 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmextract.core.findings import Severity
+
+HYBRID_DISAGREEMENT = "hybrid.disagreement"
+LLM_FAILED = "llm.failed"
+BLOCK_FAILED = "extract.block-failed"
+TABLE_PARSE_FAILED = "tables.parse-failed"
+PROSE_PARSE_FAILED = "prose.parse-failed"
+RULE_FAILED = "verify.rule-failed"
+READING_INCOMPLETE = "reading.incomplete"
+# Findings that say llmextract itself failed on part of a document (not that the document is wrong).
+FAILURE_RULES = frozenset({LLM_FAILED, BLOCK_FAILED, TABLE_PARSE_FAILED, PROSE_PARSE_FAILED, RULE_FAILED})
+# Findings about how llmextract read the document, not about the document's consistency (no verifier claim).
+READING_RULES = FAILURE_RULES | {HYBRID_DISAGREEMENT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +109,41 @@ RULES: tuple[Rule, ...] = (
         "record.evaluation-scores",
         "error",
         "self-evaluation: indicator 分值 and 得分 add up to the printed 总分 (and 得分 ≤ 分值)",
+    ),
+    Rule(
+        READING_INCOMPLETE,
+        "warning",
+        "a record lacks a name, funds or indicators its table visibly prints (the reading missed them): "
+        "the record goes to review",
+    ),
+    Rule(
+        HYBRID_DISAGREEMENT,
+        "warning",
+        "the rules reader and the LLM read a field differently: the record goes to review with both readings",
+    ),
+    Rule(
+        LLM_FAILED, "warning", "the LLM could not read a region (endpoint or replies failed): its records need review"
+    ),
+    # Failures of llmextract itself: contained to the part that failed, reported with the exception.
+    Rule(
+        BLOCK_FAILED,
+        "warning",
+        "a reader raised on one project block: that block has no record, the rest of the document is read",
+    ),
+    Rule(
+        TABLE_PARSE_FAILED,
+        "warning",
+        "the table parser raised on one table: the checks that needed it are not checkable",
+    ),
+    Rule(
+        PROSE_PARSE_FAILED,
+        "warning",
+        "the prose parser raised on one paragraph: its figures are not checked",
+    ),
+    Rule(
+        RULE_FAILED,
+        "warning",
+        "a verifier rule raised: the numbers it would have checked are not checkable, the other rules ran",
     ),
 )
 

@@ -1,4 +1,4 @@
-"""Token usage and estimated cost, per call (one block), per document and per run."""
+"""Token usage and estimated cost of LLM calls, per call (one region), per document and per run."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-
-from llmextract.settings import Price
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +31,6 @@ class Usage:
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
-
-    @classmethod
-    def of(cls, raw_usage: Any, requests: int, price: Price | None) -> Usage:
-        """From an openai ``CompletionUsage`` summed over a call's attempts; cost is None without a price."""
-        prompt = int(getattr(raw_usage, "prompt_tokens", 0) or 0)
-        completion = int(getattr(raw_usage, "completion_tokens", 0) or 0)
-        cost = price.cost(prompt, completion) if price is not None else None
-        return cls(requests, prompt, completion, cost)
 
     def to_dict(self) -> dict[str, Any]:
         return {
