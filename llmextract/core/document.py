@@ -18,12 +18,18 @@ from llmextract.core.locations import BBox, Location, union_bbox
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """A page's span of ``Document.text``. ``has_text`` is False when nothing on the page was read as text;
+    ``unreadable`` says why when the page is not simply blank: ``"image_only"`` (a scan: OCR it) or
+    ``"no_unicode"`` (glyphs whose fonts have no Unicode mapping: their text would be garbage, so the page
+    holds no lines)."""
+
     number: int
     start: int
     end: int
     width: float | None = None
     height: float | None = None
     has_text: bool = True
+    unreadable: Literal["image_only", "no_unicode"] | None = None
 
 
 @dataclass(frozen=True, slots=True)
