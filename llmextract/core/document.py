@@ -95,8 +95,9 @@ class Document:
     tables: tuple[Table, ...]
     encoding: str | None = None
     warnings: tuple[str, ...] = ()
-    _page_starts: list[int] = field(default_factory=list, repr=False, compare=False)
-    _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    # Derived indexes (init=False: dataclasses.replace and pickling rebuild or restore them, never double them).
+    _page_starts: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
+    _line_starts: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._page_starts.extend(p.start for p in self.pages)
