@@ -12,10 +12,12 @@ lines (``raw=True``: the form has no tabs, so readers must segment it by its lab
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from llmextract.core.document import Document, Line
 from llmextract.core.records import RecordKind
+from llmextract.layout.block_layouts import Entry, place_lists_and_prose
 from llmextract.layout.parts import find_project_tables, is_toc_line
 
 _TITLE = re.compile(r"(绩效目标|绩效自评|绩效评价|目标申报)表")
@@ -31,10 +33,13 @@ _MAX_TITLE = 60
 _MAX_FURNITURE = 40  # page numbers, "(2026年度)", repeated titles; longer text without cells is prose
 _TITLE_LOOKBACK = 4  # lines above 项目名称 where the table's own title may be
 
+BlockLayout = Literal["form", "rows", "prose"]
+
 
 @dataclass(frozen=True, slots=True)
 class ProjectBlock:
-    """One form to read: ``[start, end)`` into Document.text, from its title (if any) to its last row."""
+    """One project to read: ``[start, end)`` into Document.text. A form runs from its title (if any) to its
+    last row; a project of a row list covers its rows, a prose project its heading and sections."""
 
     kind: RecordKind
     title: str | None
@@ -42,6 +47,9 @@ class ProjectBlock:
     start: int
     end: int
     raw: bool
+    layout: BlockLayout = "form"
+    # The row list's or prose section's reading of the project; on a form, the prose that explains it.
+    entry: Entry | None = None
 
     @property
     def span(self) -> tuple[int, int]:
@@ -49,7 +57,8 @@ class ProjectBlock:
 
 
 def find_project_blocks(doc: Document) -> list[ProjectBlock]:
-    """Every project, department-wide and self-evaluation table of ``doc``, in document order."""
+    """Every project, department-wide and self-evaluation table of ``doc``, and every project of a row list
+    or explained in prose, in document order."""
     line_index = {ln.start: i for i, ln in enumerate(doc.lines)}
     starts = sorted(
         {line_index[p.start] for p in find_project_tables(doc) if p.start in line_index}
@@ -78,7 +87,10 @@ def find_project_blocks(doc: Document) -> list[ProjectBlock]:
             )
         )
         previous_end = end
-    return blocks
+    placed = place_lists_and_prose(doc, [b.span for b in blocks])
+    blocks = [replace(b, entry=placed.prose_of_form.get(n)) for n, b in enumerate(blocks) if n not in placed.inside]
+    blocks += [ProjectBlock("project", e.title, e.page, e.start, e.end, False, e.layout, e) for e in placed.entries]
+    return sorted(blocks, key=lambda b: b.start)
 
 
 def _untitled_form_starts(doc: Document) -> list[int]:

@@ -19,9 +19,13 @@ from llmextract.extract.citations import split_citations
 from llmextract.extract.rules.fields import Fields, read_fields
 from llmextract.extract.rules.form import read_raw_form, read_tab_form
 from llmextract.extract.rules.indicators import raw_indicators, tab_indicators
+from llmextract.extract.rules.prose import add_prose, read_prose
 from llmextract.extract.rules.raw_grid import running_lines
+from llmextract.extract.rules.rows import read_listed
 from llmextract.extract.rules.segments import PLAIN, tab_rows
 from llmextract.layout.project_blocks import ProjectBlock, find_project_blocks
+from llmextract.layout.project_lists import ListedProject
+from llmextract.layout.prose_projects import ProseProject
 from llmextract.settings import ExtractorKind
 
 EXTRACTOR_NAME = "rules"
@@ -66,7 +70,15 @@ def extract_rules(doc: Document) -> list[ProjectRecord]:
 
 def read_block(doc: Document, block: ProjectBlock) -> ProjectRecord:
     """The record of one block, read by labels and grid vocabulary."""
+    if isinstance(block.entry, ListedProject):
+        fields, indicators = read_listed(doc, block.entry)
+        return _record(doc, block, fields, _citations(doc, fields), indicators)
+    if block.layout == "prose" and isinstance(block.entry, ProseProject):
+        fields = read_prose(block.entry)
+        return _record(doc, block, fields, _citations(doc, fields), [])
     fields, indicators = _read_raw(doc, block) if block.raw else _read_tabbed(doc, block)
+    if isinstance(block.entry, ProseProject):
+        add_prose(fields, block.entry)  # the prose that explains this table's project
     if "name" not in fields.values and block.title:
         # Self-evaluation tables without a 项目名称 field are named by their title.
         m = _TITLE_NAME.match(block.title)
