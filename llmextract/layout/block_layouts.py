@@ -33,13 +33,11 @@ class Placement:
 def place_lists_and_prose(doc: Document, forms: list[tuple[int, int]]) -> Placement:
     """Where the row lists and prose projects of ``doc`` go, given the spans of its forms (in order)."""
     lists = find_project_lists(doc)
-    inside = frozenset(n for n, (start, _) in enumerate(forms) if any(pl.start <= start < pl.end for pl in lists))
+    inside = frozenset(n for n, form in enumerate(forms) if any(_overlap(form, (pl.start, pl.end)) for pl in lists))
     kept = [n for n in range(len(forms)) if n not in inside]
     prose_of_form: dict[int, ProseProject] = {}
     own: list[Entry] = list(listed_projects(lists))
     for prose in find_prose_projects(doc):
-        if any(start < prose.end and prose.start < end for start, end in forms):
-            continue  # labels inside a form printed as raw text: the form's own fields
         form = _explained_form(doc, prose, forms, kept, prose_of_form)
         if form is None:
             own.append(prose)
@@ -68,6 +66,10 @@ def _explained_form(
         if after and len(doc.lines_in(prose.end, forms[after[0]][0])) <= _MAX_LINES_BETWEEN + 2:
             return after[0]
     return None
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _key(text: str) -> str:

@@ -67,6 +67,10 @@ _NAME_SUFFIX = re.compile(r"(情况说明|情况)$")
 # "报全国人大审议的一级项目—信息化运行维护项目": the class of project before the dash, its name after it.
 _CLASS_DASH = re.compile(r"项目\s*(—{1,2}|－|-)\s*")
 
+_KEY_PROJECTS = re.compile(r"重点支出|重大投资项目|重点项目")
+_NAMED = re.compile(r"^(?P<name>[^，。；：:,;、\s]{3,30})[：:]")
+_BUDGETED = re.compile(r"(预算|安排)[^。；]{0,12}?(?P<amount>\d[\d,]*(?:\.\d+)?\s*(亿元|万元|元))")
+
 _TRANSFER_HEADING = re.compile(r"转移支付")
 _TRANSFER_ITEM = re.compile(
     r"(?:已)?安排(?P<name>[^，。；,;]{2,60}?资金)\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
@@ -115,9 +119,12 @@ class _Label:
 
 
 def find_prose_projects(doc: Document) -> list[ProseProject]:
-    """Projects explained in labelled prose sections and transfer-payment items, in document order."""
-    projects = _labelled_projects(doc.lines) + _transfer_items(doc.lines)
-    return sorted(projects, key=lambda p: p.start)
+    """Projects explained in labelled prose sections, in "<name>：…" paragraphs under a 重点支出 heading,
+    and transfer-payment items, in document order."""
+    labelled = _labelled_projects(doc.lines)
+    taken = [(p.start, p.end) for p in labelled]
+    named = [p for p in _named_paragraphs(doc.lines) if not any(a < p.end and p.start < b for a, b in taken)]
+    return sorted(labelled + named + _transfer_items(doc.lines), key=lambda p: p.start)
 
 
 # -- labelled sections ------------------------------------------------------------------------------------
@@ -265,6 +272,49 @@ def _ends_body(text: str, style: int | None) -> bool:
     if style is None:
         return level >= 3  # (四) / 四、 / 第四部分 headings close any section
     return level >= style
+
+
+# -- "<name>：…" paragraphs under a 重点支出 heading ---------------------------------------------------------
+
+
+def _named_paragraphs(lines: tuple[Line, ...]) -> list[ProseProject]:
+    """Under a 重点支出和重大投资项目 / 重点项目 heading, each paragraph "<project name>：<what it does, its
+    budget>" that states an amount is one project: the text after the colon is its overview."""
+    out: list[ProseProject] = []
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if not (_HIGH_HEADING.match(text) and _KEY_PROJECTS.search(text) and "\t" not in line.text):
+            continue
+        paragraph: list[int] = []
+        for j in range(i + 1, len(lines)):
+            body = lines[j].text.strip()
+            if "\t" in lines[j].text or _HIGH_HEADING.match(body) or _NUMBERED.match(body):
+                break
+            if not body or _FURNITURE.match(body):
+                continue
+            if _NAMED.match(body):
+                out.extend(_named(lines, paragraph))
+                paragraph = []
+            paragraph.append(j)
+        out.extend(_named(lines, paragraph))
+    return out
+
+
+def _named(lines: tuple[Line, ...], paragraph: list[int]) -> list[ProseProject]:
+    if not paragraph:
+        return []
+    passage = Passage.of([line_piece(lines[k]) for k in paragraph])
+    m = _NAMED.match(passage.text)
+    amount = _BUDGETED.search(passage.text)
+    if m is None or amount is None or _LABEL_LINE.match(passage.text):
+        return []
+    sections = {
+        "name": passage.slice(*m.span("name")),
+        "overview": passage.slice(m.end(), len(passage.text)),
+        "budget": passage.slice(*amount.span("amount")),
+    }
+    first, last = lines[paragraph[0]], lines[paragraph[-1]]
+    return [ProseProject(page=first.page, start=first.start, end=last.end, heading=None, sections=sections)]
 
 
 # -- transfer payments ------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Each field is aligned with :class:`~llmextract.core.alignment.Aligner` (character level: Chinese has no word
 boundaries). The extractor's own span is tried first — an indicator printed in both the 实施期 and the 年度
 column, or a name repeated in the block, must keep the occurrence it was read from, which a search of the
-whole block would not — then the whole block. A found span becomes the field's location; a field that is
+whole block would not; a list row's department is read from the table's caption, outside the row — then the
+whole block. A found span becomes the field's location; a field that is
 not found keeps no location of its own and gets a ``grounding.not-found`` warning naming it.
 """
 
@@ -73,7 +74,9 @@ def ground(doc: Document, record: ProjectRecord, ledger: RecordLedger) -> Ground
 
 
 def _align(text: str, aligner: Aligner, quote: str, hint: Location | None, start: int, end: int) -> Alignment:
-    if hint is not None and start <= hint.start <= hint.end <= end:
+    # The hint may lie outside the block: a row of a list takes its department and money unit from the
+    # table's caption and header, which stand above the rows.
+    if hint is not None and 0 <= hint.start <= hint.end <= len(text):
         local = Aligner(text, hint.start, hint.end).align(quote)
         if local.status in ("exact", "normalised"):
             return local

@@ -9,6 +9,7 @@ and "341-湖州市财政局" above the table name the department.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from llmextract.core.document import Document
 from llmextract.core.numbers import try_decimal
@@ -81,8 +82,24 @@ def _funds(fields: Fields, project: ListedProject) -> None:
 
 
 def _indicators(doc: Document, project: ListedProject) -> list[Indicator]:
+    """The grid reader over the list's indicator columns. A header with one 三级指标 column and two value
+    columns (实施期指标值 | 年度指标值) is read once per value column."""
     if not project.indicator_rows or not project.indicator_header:
         return []
     header = [Seg(_SHORT_LEVEL.sub(r"\1级指标", p.text), p.start, p.end, p.col) for p in project.indicator_header]
     rows = [[Seg(p.text, p.start, p.end, p.col) for p in row] for row in project.indicator_rows]
-    return tab_indicators(header, rows, doc.location)
+    values = [c for c in header if "指标值" in c.text]
+    names = [c for c in header if "三级" in c.text or "指标名称" in c.text]
+    if len(values) < 2 or len(names) != 1:
+        return tab_indicators(header, rows, doc.location)
+    out: list[Indicator] = []
+    for value in sorted(values, key=lambda c: "实施期" not in c.text):
+        others = {c.col for c in values if c is not value}
+        column: Literal["annual", "period"] = "period" if "实施期" in value.text else "annual"
+        read = tab_indicators(
+            [c for c in header if c.col not in others],
+            [[c for c in row if c.col not in others] for row in rows],
+            doc.location,
+        )
+        out.extend(ind.model_copy(update={"column": column, "ordinal": None}) for ind in read)
+    return out
