@@ -23,6 +23,7 @@ _TEXT_SECTIONS: tuple[tuple[str, str], ...] = (
     ("unit", "implementing_unit"),
     ("goal", "goals.annual"),
 )
+_DESCRIBING = tuple(s for s in _TEXT_SECTIONS if s[0] in ("overview", "basis", "necessity", "plan"))
 _AMOUNT = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元|亿|万)(?!\s*[\d%％])")
 _UNITS = {"亿": "亿元", "万": "万元"}
 # "详见单位的项目绩效目标表": the goal is in a table, not in this text.
@@ -35,13 +36,21 @@ def read_prose(project: ProseProject) -> Fields:
     name = project.name
     if name is not None:
         fields.put("name", name.text, name.start, name.end)
-    add_prose(fields, project)
+    _texts(fields, project, _TEXT_SECTIONS)
+    budget = project.sections.get("budget")
+    if budget is not None:
+        _budget(fields, budget)
     return fields
 
 
 def add_prose(fields: Fields, project: ProseProject) -> None:
-    """The prose's fields, where ``fields`` has none yet."""
-    for section, path in _TEXT_SECTIONS:
+    """What the prose says about a target table's project that the table does not print: 项目概述, 立项依据,
+    必要性, 实施方案 (the table's own name, unit, period, funds and goals stand)."""
+    _texts(fields, project, _DESCRIBING)
+
+
+def _texts(fields: Fields, project: ProseProject, sections: tuple[tuple[str, str], ...]) -> None:
+    for section, path in sections:
         passage = project.sections.get(section)
         if passage is None or _POINTER.match(passage.text):
             continue
@@ -50,9 +59,6 @@ def add_prose(fields: Fields, project: ProseProject) -> None:
             continue
         text = _TRAILING_STOP.sub("", piece.text) if path == "implementing_unit" else piece.text
         fields.put(path, text, piece.start, piece.end)
-    budget = project.sections.get("budget")
-    if budget is not None:
-        _budget(fields, budget)
 
 
 def _budget(fields: Fields, budget: Passage) -> None:
