@@ -121,10 +121,6 @@ class ListedProject:
 
     layout: ClassVar[Literal["rows"]] = "rows"
 
-    @property
-    def sets_target(self) -> bool:
-        return bool(self.goal or self.period_goal or self.indicator_rows)
-
 
 @dataclass(frozen=True, slots=True)
 class ProjectList:
@@ -270,12 +266,9 @@ def _parent_role(roles: dict[int, Role], col: int) -> Role | None:
 def _read_list(lines: tuple[Line, ...], first: int, body: int, header: ListHeader) -> tuple[ProjectList | None, int]:
     title, preamble = _preamble(lines, first)
     seen_plain = {p.text for p in preamble} | ({title} if title else set())
-    drafts: list[_Draft] = []
-    current: _Draft | None = None
-    unit_above: list[Piece] = []
-    pending: list[Line] = []
+    rows = _Rows(header)
+    pending: list[Line] = []  # plain lines after the last row: furniture, a cell cut by a page break, or prose
     last = body - 1
-    previous: Line | None = None
     for j in range(body, len(lines)):
         line = lines[j]
         text = line.text.strip()
@@ -287,46 +280,91 @@ def _read_list(lines: tuple[Line, ...], first: int, body: int, header: ListHeade
             pending.append(line)
             continue
         cells = line_cells(line)
-        if _is_repeated_header(cells, header):
+        if _is_repeated_header(cells, header) or all(_COLUMN_NUMBERS.match(c.text) for c in cells):
             pending.clear()
             last = j
             continue
         if _header_at(lines, j) is not None or len(line.text.split("\t")) > header.n_cols:
             break
-        if all(_COLUMN_NUMBERS.match(c.text) for c in cells):
-            last = j
-            continue
-        if pending:
-            if current is None or any(_is_heading(p.text) for p in pending):
-                break
-            current.goal.extend(line_piece(p) for p in pending)  # a goal cell's text cut out by a page break
-            pending.clear()
-        row = _cells_by_role(cells, header)
-        if _is_total(row):
-            current = _close(current, drafts)
-        elif "name" not in row and "amount" in row:
-            current = _close(current, drafts)  # a unit subtotal in its own column, or a total with no label
-            unit_above = [row["unit"]] if "unit" in row else unit_above
-        elif "name" in row and not _continues_cut_name(current, row, header, line, previous):
-            current = _close(current, drafts)
-            own = "unit" in row
-            unit_above = [row["unit"]] if own else unit_above
-            current = _Draft(line.page, line.start, line.end, [row["name"]], list(unit_above), own)
-            _fill(current, row, cells, header)
-        elif current is not None:
-            if "name" in row:
-                current.name.append(row["name"])
-            if "unit" in row and current.own_unit:
-                current.unit.append(row["unit"])  # a unit name cut by a page break
-            _fill(current, row, cells, header)
-            current.end = line.end
+        if pending and not rows.take_cut_text(pending):
+            break
+        pending.clear()
+        rows.add(line, cells)
         last = j
-        previous = line
-    _close(current, drafts)
+    drafts = rows.close()
     projects = _projects(drafts, header, title, preamble)
     if not projects:
         return None, last
     return ProjectList(lines[first].start, lines[last].end, projects), last
+
+
+class _Rows:
+    """Rows to projects: which row starts a project, which continues it, which is a total or a subtotal."""
+
+    def __init__(self, header: ListHeader) -> None:
+        self.header = header
+        self.drafts: list[_Draft] = []
+        self.current: _Draft | None = None
+        self.unit_above: list[Piece] = []
+        self.previous: Line | None = None
+
+    def add(self, line: Line, cells: list[Piece]) -> None:
+        row = _cells_by_role(cells, self.header)
+        current = self.current
+        if _is_total(row) or ("name" not in row and "amount" in row):
+            # 合计, or a row with an amount and no name: a total, or a unit subtotal in its own column
+            self._finish()
+            self.unit_above = [row["unit"]] if "unit" in row and not _is_total(row) else self.unit_above
+        elif "name" in row and not self._continues(row, line):
+            self._finish()
+            own = "unit" in row
+            self.unit_above = [row["unit"]] if own else self.unit_above
+            self.current = _Draft(line.page, line.start, line.end, [row["name"]], list(self.unit_above), own)
+            _fill(self.current, row, cells, self.header)
+        elif current is not None:
+            if "name" in row and not _repeats(current, row):
+                current.name.append(row["name"])  # a name cut by a page break
+            if "unit" in row and current.own_unit and not _repeats(current, row):
+                current.unit.append(row["unit"])  # a unit name cut by a page break
+            _fill(current, row, cells, self.header)
+            current.end = line.end
+        self.previous = line
+
+    def take_cut_text(self, pending: list[Line]) -> bool:
+        """Plain lines between two rows: the text of a goal cell cut out by a page break (True), or the end of
+        the list (a heading or title: False)."""
+        if self.current is None or any(_is_heading(p.text.strip()) for p in pending):
+            return False
+        self.current.goal.extend(line_piece(p) for p in pending)
+        return True
+
+    def close(self) -> list[_Draft]:
+        self._finish()
+        return self.drafts
+
+    def _finish(self) -> None:
+        if self.current is not None:
+            self.drafts.append(self.current)
+        self.current = None
+
+    def _continues(self, row: dict[str, Piece], line: Line) -> bool:
+        """A row with a name that still belongs to the current project: its cells redrawn at the top of a
+        page (indicator rows below them), or the end of its name cut by the page break (no amount, no 序号)."""
+        current, previous = self.current, self.previous
+        if current is None or previous is None:
+            return False
+        if self.header.cols("indicator") and _repeats(current, row):
+            return True
+        new_page = line.page != previous.page or line.table != previous.table
+        return new_page and "amount" not in row and "seq" not in row and bool(self.header.cols("amount"))
+
+
+def _repeats(draft: _Draft, row: dict[str, Piece]) -> bool:
+    """The row prints the draft's own name, unit and amount again."""
+    same_name = "".join(p.text for p in draft.name) == row["name"].text if "name" in row else False
+    same_unit = "unit" not in row or "".join(p.text for p in draft.unit) == row["unit"].text
+    same_amount = "amount" not in row or (draft.amount is not None and draft.amount.text == row["amount"].text)
+    return same_name and same_unit and same_amount
 
 
 def _preamble(lines: tuple[Line, ...], header: int) -> tuple[str | None, tuple[Piece, ...]]:
@@ -368,32 +406,18 @@ def _is_total(row: dict[str, Piece]) -> bool:
     return label is not None and bool(_TOTAL.match(label.text))
 
 
-def _continues_cut_name(
-    current: _Draft | None, row: dict[str, Piece], header: ListHeader, line: Line, previous: Line | None
-) -> bool:
-    """A name cell cut by a page break: its end opens the next page's table, with no amount or number."""
-    if current is None or previous is None or "amount" in row or "seq" in row or not header.cols("amount"):
-        return False
-    return line.page != previous.page or line.table != previous.table
-
-
 def _fill(draft: _Draft, row: dict[str, Piece], cells: list[Piece], header: ListHeader) -> None:
     if "amount" in row and draft.amount is None:
         draft.amount = row["amount"]
     if "period_amount" in row and draft.period_amount is None:
         draft.period_amount = row["period_amount"]
-    if "goal" in row:
+    if "goal" in row and row["goal"].text not in {p.text for p in draft.goal}:
         draft.goal.append(row["goal"])
-    if "period_goal" in row:
+    if "period_goal" in row and row["period_goal"].text not in {p.text for p in draft.period_goal}:
         draft.period_goal.append(row["period_goal"])
     grid = tuple(c for c in cells if header.roles.get(c.col) == "indicator")
     if grid:
         draft.indicators.append(grid)
-
-
-def _close(current: _Draft | None, drafts: list[_Draft]) -> None:
-    if current is not None:
-        drafts.append(current)
 
 
 def _projects(

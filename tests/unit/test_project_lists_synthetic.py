@@ -145,3 +145,36 @@ def test_synthetic_list_with_period_and_annual_value_columns_reads_both(tmp_path
         ("annual", "质量指标", "优良路率", "≥88%"),
     ]
     assert len({i.ordinal for i in record.indicators}) == 4
+
+
+def test_synthetic_project_cells_redrawn_at_the_top_of_the_next_page_continue_the_project(tmp_path: Path):
+    text = "\n".join(
+        [
+            "项目名称\t资金总额\t绩效目标\t一级指标\t二级指标\t三级指标\t指标值",
+            "道路养护\t500.00\t完成道路养护。\t产出指标\t数量指标\t养护里程\t≥100公里",
+            "\f项目名称\t资金总额\t绩效目标\t一级指标\t二级指标\t三级指标\t指标值",
+            "道路养护\t500.00\t完成道路养护。\t效益指标\t社会效益指标\t通行条件\t明显改善",
+            "桥梁检测\t80.00\t完成桥梁检测。\t产出指标\t数量指标\t检测座数\t≥20座",
+        ]
+    )
+    records = extract_rules(_doc(tmp_path, "redrawn.txt", text))
+    assert [(r.name, r.goals.annual, len(r.indicators)) for r in records] == [
+        ("道路养护", "完成道路养护。", 2),
+        ("桥梁检测", "完成桥梁检测。", 1),
+    ]
+
+
+def test_synthetic_name_cut_by_a_page_break_stays_one_project(tmp_path: Path):
+    text = "\n".join(
+        [
+            "单位名称\t项目名称\t金额\t绩效目标",
+            "某某局\t基层公共法律服务体系建设补助\t30.00\t完成基层法律服务点建设，",
+            "\f\t资金\t\t覆盖全部街道。",
+            "某某局\t法治宣传\t12.00\t开展普法活动10场。",
+        ]
+    )
+    records = extract_rules(_doc(tmp_path, "cut-name.txt", text))
+    assert [(r.name, r.goals.annual) for r in records] == [
+        ("基层公共法律服务体系建设补助资金", "完成基层法律服务点建设，覆盖全部街道。"),
+        ("法治宣传", "开展普法活动10场。"),
+    ]
