@@ -10,7 +10,9 @@ list's reading wins.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from llmextract.core.document import Document
 from llmextract.layout.project_lists import ListedProject, find_project_lists, listed_projects
@@ -23,6 +25,17 @@ _NAME_TAIL = re.compile(r"(项目|经费|资金)$")
 _MIN_KEY = 4
 
 
+class Form(Protocol):
+    """A per-project form's block, as far as placing lists and prose needs it."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Placement:
     entries: tuple[Entry, ...]  # list rows and prose sections that are blocks of their own
@@ -30,15 +43,17 @@ class Placement:
     inside: frozenset[int]
 
 
-def place_lists_and_prose(doc: Document, forms: list[tuple[int, int]]) -> Placement:
-    """Where the row lists and prose projects of ``doc`` go, given the spans of its forms (in order)."""
+def place_lists_and_prose(doc: Document, forms: Sequence[Form]) -> Placement:
+    """Where the row lists and prose projects of ``doc`` go, given its forms (in order)."""
     lists = find_project_lists(doc)
-    inside = frozenset(n for n, form in enumerate(forms) if any(_overlap(form, (pl.start, pl.end)) for pl in lists))
-    kept = [n for n in range(len(forms)) if n not in inside]
+    spans = [(f.start, f.end) for f in forms]
+    inside = frozenset(n for n, span in enumerate(spans) if any(_overlap(span, (pl.start, pl.end)) for pl in lists))
+    # Prose explains a project: it joins a project form (not a department-wide or self-evaluation table).
+    kept = [n for n, f in enumerate(forms) if n not in inside and f.kind == "project"]
     prose_of_form: dict[int, ProseProject] = {}
     own: list[Entry] = list(listed_projects(lists))
     for prose in find_prose_projects(doc):
-        form = _explained_form(doc, prose, forms, kept, prose_of_form)
+        form = _explained_form(doc, prose, spans, kept, prose_of_form)
         if form is None:
             own.append(prose)
         else:

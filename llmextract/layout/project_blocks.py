@@ -87,7 +87,7 @@ def find_project_blocks(doc: Document) -> list[ProjectBlock]:
             )
         )
         previous_end = end
-    placed = place_lists_and_prose(doc, [b.span for b in blocks])
+    placed = place_lists_and_prose(doc, blocks)
     blocks = [replace(b, entry=placed.prose_of_form.get(n)) for n, b in enumerate(blocks) if n not in placed.inside]
     blocks += [ProjectBlock("project", e.title, e.page, e.start, e.end, False, e.layout, e) for e in placed.entries]
     return sorted(blocks, key=lambda b: b.start)

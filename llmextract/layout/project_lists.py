@@ -26,7 +26,23 @@ from llmextract.core.document import Document, Line
 from llmextract.core.numbers import try_decimal
 from llmextract.layout.pieces import Piece, line_cells, line_piece
 
-Role = Literal["seq", "name", "unit", "amount", "period_amount", "goal", "period_goal", "indicator", "other"]
+Role = Literal[
+    "seq",
+    "name",
+    "unit",
+    "amount",
+    "period_amount",
+    "indicator",
+    "other",
+    "goal",
+    "period_goal",
+    "overview",
+    "basis",
+    "attribute",
+    "period",
+]
+# Columns of free text, read into the record field of the same meaning.
+TEXT_ROLES: tuple[Role, ...] = ("goal", "period_goal", "overview", "basis", "attribute", "period")
 
 _MONEY_UNIT = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?(?P<unit>亿元|万元|元)\s*[）)]")
 _ROLE_WORDS: tuple[tuple[Role, re.Pattern[str]], ...] = (
@@ -38,16 +54,21 @@ _ROLE_WORDS: tuple[tuple[Role, re.Pattern[str]], ...] = (
             r"(政策|资金)(或项目)?名称|项目名)$"
         ),
     ),
-    ("unit", re.compile(r"^((二级|一级)?(预算)?单位(名称)?|实施单位(名称)?|资金使用单位|主管部门(名称)?)$")),
+    (
+        "unit",
+        re.compile(r"^((二级|一级)?(预算)?单位(名称)?|实施单位(名称)?|资金使用单位|主管部门(名称)?|部门(名称)?)$"),
+    ),
     ("period_amount", re.compile(r"^实施期.*(资金|金额|预算)")),
     (
         "amount",
-        re.compile(
-            r"^(预算数|预算金额|预算资金|金额|资金总额|资金金额|年度资金总额|年度预算.*|项目资金|资金|总计|预算|合计)"
-        ),
+        re.compile(r"^(项目|年度|本年)?(预算数|预算金额|预算资金|金额|资金总额|资金金额|资金|总计|合计|预算)$"),
     ),
     ("period_goal", re.compile(r"^实施期.*目标$")),
     ("goal", re.compile(r"(绩效目标|总体目标|年度目标)(\(.*\)|（.*）)?$")),
+    ("overview", re.compile(r"^(项目概况|项目概述|项目简介|项目内容|主要内容|实施内容|主要用途|资金用途)$")),
+    ("basis", re.compile(r"^(立项依据|政策依据|设立依据)$")),
+    ("attribute", re.compile(r"^(项目属性|项目类型|项目类别)$")),
+    ("period", re.compile(r"^(项目期|项目周期|实施周期|实施期限)$")),
     (
         "indicator",
         re.compile(
@@ -79,6 +100,8 @@ _ORGANISATION = re.compile(
 _SENTENCE_END = re.compile(r"[，。；：:,;]$")
 _HEADING = re.compile(r"表$|^第.+部分|^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）")
 _MAX_HEADER_CELL = 24
+_MIN_CELLS_FOR_UNKNOWN = 4
+_MAX_UNKNOWN_CELL = 12
 _MAX_PREAMBLE = 3
 _MAX_TITLE = 60
 _MAX_PENDING = 4  # plain lines between two rows of one list (straddling cell text, furniture)
@@ -109,8 +132,7 @@ class ListedProject:
     unit: tuple[Piece, ...]
     amount: Piece | None
     period_amount: Piece | None
-    goal: tuple[Piece, ...]
-    period_goal: tuple[Piece, ...]
+    texts: dict[Role, tuple[Piece, ...]]  # goal, period_goal, overview, basis, attribute, period cells
     indicator_header: tuple[Piece, ...]
     indicator_rows: tuple[tuple[Piece, ...], ...]
     money_unit: str | None
@@ -139,8 +161,7 @@ class _Draft:
     own_unit: bool
     amount: Piece | None = None
     period_amount: Piece | None = None
-    goal: list[Piece] = field(default_factory=list)
-    period_goal: list[Piece] = field(default_factory=list)
+    texts: dict[Role, list[Piece]] = field(default_factory=dict)
     indicators: list[tuple[Piece, ...]] = field(default_factory=list)
 
     @property
@@ -149,7 +170,7 @@ class _Draft:
 
     @property
     def sets_target(self) -> bool:
-        return bool(self.goal or self.period_goal or self.indicators)
+        return bool(self.texts.get("goal") or self.texts.get("period_goal") or self.indicators)
 
 
 def find_project_lists(doc: Document) -> list[ProjectList]:
@@ -211,14 +232,15 @@ def _header_at(lines: tuple[Line, ...], i: int) -> tuple[ListHeader, int] | None
         return None
     cells = line_cells(line)
     roles = {c.col: _role(c.text) for c in cells}
-    if len(cells) < 3 or None in roles.values() or any(try_decimal(c.text) is not None for c in cells):
+    unknown = [c for c in cells if roles[c.col] is None]
+    if len(cells) < 3 or any(try_decimal(c.text) is not None for c in cells) or not _few_unknown(cells, unknown):
         return None
     kinds = set(roles.values())
     indicators = {re.sub(r"\s+", "", c.text) for c in cells if roles[c.col] == "indicator"}
     has_grid = any("三级" in t or "指标名称" in t for t in indicators) and any("指标值" in t for t in indicators)
     if sum(1 for r in roles.values() if r == "name") != 1 or not ({"goal", "period_goal"} & kinds or has_grid):
         return None
-    typed: dict[int, Role] = {c: r for c, r in roles.items() if r is not None}
+    typed: dict[int, Role] = {c: r or "other" for c, r in roles.items()}
     by_col = {c.col: c for c in cells}
     after = i + 1
     if after < len(lines) and "\t" in lines[after].text:
@@ -231,6 +253,14 @@ def _header_at(lines: tuple[Line, ...], i: int) -> tuple[ListHeader, int] | None
     unit = _MONEY_UNIT.search(unit_cell.text).group("unit") if unit_cell else None  # type: ignore[union-attr]
     header = ListHeader(typed, by_col, len(line.text.split("\t")), unit, unit_cell)
     return header, after
+
+
+def _few_unknown(cells: list[Piece], unknown: list[Piece]) -> bool:
+    """Every header cell is a column word, but for one short one in a wide header (a column this reader does
+    not know: 资金来源, 责任处室, …)."""
+    if not unknown:
+        return True
+    return len(unknown) == 1 and len(cells) >= _MIN_CELLS_FOR_UNKNOWN and len(unknown[0].text) <= _MAX_UNKNOWN_CELL
 
 
 def _sub_header(cells: list[Piece], roles: dict[int, Role]) -> dict[int, Role] | None:
@@ -335,7 +365,7 @@ class _Rows:
         the list (a heading or title: False)."""
         if self.current is None or any(_is_heading(p.text.strip()) for p in pending):
             return False
-        self.current.goal.extend(line_piece(p) for p in pending)
+        self.current.texts.setdefault("goal", []).extend(line_piece(p) for p in pending)
         return True
 
     def close(self) -> list[_Draft]:
@@ -411,10 +441,10 @@ def _fill(draft: _Draft, row: dict[str, Piece], cells: list[Piece], header: List
         draft.amount = row["amount"]
     if "period_amount" in row and draft.period_amount is None:
         draft.period_amount = row["period_amount"]
-    if "goal" in row and row["goal"].text not in {p.text for p in draft.goal}:
-        draft.goal.append(row["goal"])
-    if "period_goal" in row and row["period_goal"].text not in {p.text for p in draft.period_goal}:
-        draft.period_goal.append(row["period_goal"])
+    for role in TEXT_ROLES:
+        pieces = draft.texts.setdefault(role, [])
+        if role in row and row[role].text not in {p.text for p in pieces}:
+            pieces.append(row[role])  # a cell redrawn on a new page is not read twice
     grid = tuple(c for c in cells if header.roles.get(c.col) == "indicator")
     if grid:
         draft.indicators.append(grid)
@@ -440,8 +470,7 @@ def _projects(
                 unit=tuple(d.unit),
                 amount=d.amount,
                 period_amount=d.period_amount,
-                goal=tuple(d.goal),
-                period_goal=tuple(d.period_goal),
+                texts={role: tuple(pieces) for role, pieces in d.texts.items() if pieces},
                 indicator_header=indicator_header,
                 indicator_rows=tuple(d.indicators),
                 money_unit=header.money_unit,

@@ -75,7 +75,7 @@ _TRANSFER_HEADING = re.compile(r"转移支付")
 _TRANSFER_ITEM = re.compile(
     r"(?:已)?安排(?P<name>[^，。；,;]{2,60}?资金)\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
 )
-_PURPOSE = re.compile(r"主要用于(?P<goal>[^。]+)")
+_PURPOSE = re.compile(r"(?:主要)?用于(?P<goal>[^。]+)")
 _BASIS = re.compile(r"根据(?P<basis>.+?)[，,]\s*(?:已)?安排")
 _ITEM_START = re.compile(r"^\s*\d{1,2}\s*[.．、]")
 
@@ -156,12 +156,18 @@ def _groups(labels: list[_Label]) -> list[list[_Label]]:
             or label.section in {lb.section for lb in current}
             or label.section == "name"
             or label.index - current[-1].index > _MAX_GAP
-            or _style(label.enum) != _style(current[0].enum)
+            or _other_level(label, current[0])
         ):
             groups.append([label])
         else:
             current.append(label)
     return [g for g in groups if _is_project(g)]
+
+
+def _other_level(label: _Label, first: _Label) -> bool:
+    """Numbered in another style than the project's first label ("一、" after "（1）"): another level of
+    heading. An unnumbered "政策依据：" after "1.项目名称：" is the same project's."""
+    return label.enum is not None and first.enum is not None and _style(label.enum) != _style(first.enum)
 
 
 def _is_project(group: list[_Label]) -> bool:

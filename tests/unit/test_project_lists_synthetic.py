@@ -178,3 +178,41 @@ def test_synthetic_name_cut_by_a_page_break_stays_one_project(tmp_path: Path):
         ("基层公共法律服务体系建设补助资金", "完成基层法律服务点建设，覆盖全部街道。"),
         ("法治宣传", "开展普法活动10场。"),
     ]
+
+
+def test_synthetic_goal_text_printed_between_rows_belongs_to_the_row_above_and_prose_after_ends_the_list(
+    tmp_path: Path,
+):
+    text = "\n".join(
+        [
+            "单位名称\t项目名称\t金额\t绩效目标",
+            "某某局\t培训经费\t10.00\t完成培训",
+            "2期，覆盖全体干部。",
+            "某某局\t宣传经费\t5.00\t完成宣传活动。",
+            "以上项目均按要求编制了绩效目标，并将在执行中开展绩效监控，确保资金使用效益。",
+        ]
+    )
+    records = extract_rules(_doc(tmp_path, "cut-goal.txt", text))
+    assert [(r.name, r.goals.annual) for r in records] == [
+        ("培训经费", "完成培训2期，覆盖全体干部。"),
+        ("宣传经费", "完成宣传活动。"),
+    ]
+
+
+def test_synthetic_list_with_overview_and_basis_columns_and_one_column_the_reader_does_not_know(tmp_path: Path):
+    text = "\n".join(
+        [
+            "项目名称\t项目概况\t立项依据\t责任处室\t项目金额（万元）\t年度绩效目标",
+            "农村公路养护\t养护县乡道路。\t《公路法》\t公路科\t200.00\t完成养护300公里。",
+        ]
+    )
+    (record,) = extract_rules(_doc(tmp_path, "extra-columns.txt", text))
+    assert (record.name, record.overview, record.basis, record.funding.annual_total, record.funding.unit) == (
+        "农村公路养护",
+        "养护县乡道路。",
+        "《公路法》",
+        Decimal("200.00"),
+        "万元",
+    )
+    assert record.goals.annual == "完成养护300公里。"
+    assert [c.title for c in record.basis_citations] == ["公路法"]

@@ -18,12 +18,20 @@ from llmextract.extract.rules.fields import Fields
 from llmextract.extract.rules.indicators import tab_indicators
 from llmextract.extract.rules.segments import Seg, join_text
 from llmextract.layout.pieces import Piece
-from llmextract.layout.project_lists import ListedProject
+from llmextract.layout.project_lists import ListedProject, Role
 
 _NAMED_DEPARTMENT = re.compile(r"(部门|单位)名称\s*[:：]\s*(?P<name>[^\s:：]+)")
 _CODED_DEPARTMENT = re.compile(r"^\s*(?P<code>\d{2,})\s*[-_－]\s*(?P<name>[^\s]+)")
 _UNIT_LINE = re.compile(r"(单位\s*[:：]\s*|\s|^)(?P<unit>亿元|万元|元)\s*$")
 _AMOUNT_WITH_UNIT = re.compile(r"^(?P<num>.*?\d)\s*(?P<unit>亿元|万元|元)$")
+_TEXT_FIELDS: tuple[tuple[Role, str], ...] = (
+    ("goal", "goals.annual"),
+    ("period_goal", "goals.period"),
+    ("overview", "overview"),
+    ("basis", "basis"),
+    ("attribute", "attribute"),
+    ("period", "period"),
+)
 # Grid header cells written short in wide tables ("一级 | 二级"), named as the grid reader knows them.
 _SHORT_LEVEL = re.compile(r"^([一二三])级$")
 
@@ -34,8 +42,8 @@ def read_listed(doc: Document, project: ListedProject) -> tuple[Fields, list[Ind
     _put(fields, "implementing_unit", project.unit)
     _department(fields, project.preamble)
     _funds(fields, project)
-    _put(fields, "goals.annual", project.goal)
-    _put(fields, "goals.period", project.period_goal)
+    for role, path in _TEXT_FIELDS:
+        _put(fields, path, project.texts.get(role, ()))
     return fields, _indicators(doc, project)
 
 
