@@ -31,7 +31,9 @@ def test_shenzhen_key_project_table_one_record_per_row(shenzhen_stats):
         ("专项普查活动", Decimal("110.00")),
         ("专项统计业务", Decimal("844.03")),
     ]
-    assert {(r.implementing_unit, r.funding.unit, r.department) for r in records} == {("深圳市统计局（本级）", "万元", None)}
+    assert {(r.implementing_unit, r.funding.unit, r.department) for r in records} == {
+        ("深圳市统计局（本级）", "万元", None)
+    }
     assert records[0].goals.annual.startswith("为统计管理工作提供支持保障")
     unit_cell = records[0].field_locations["funding.unit"]
     assert shenzhen_stats.text[unit_cell.start : unit_cell.end] == "预算数（万元）"
@@ -71,7 +73,14 @@ def test_hangzhou_list_continued_without_header_same_name_under_several_units():
     assert len(records) == 31
     assert sum(r.funding.annual_total for r in records) == Decimal("28506.18")
     daily = [r.implementing_unit for r in records if r.name == "日常保障运行"]
-    assert daily == ["杭州市司法局", "杭州市东郊监狱", "杭州市西郊监狱", "杭州市南郊监狱", "杭州市北郊监狱", "杭州市富春强制隔离戒毒所"]
+    assert daily == [
+        "杭州市司法局",
+        "杭州市东郊监狱",
+        "杭州市西郊监狱",
+        "杭州市南郊监狱",
+        "杭州市北郊监狱",
+        "杭州市富春强制隔离戒毒所",
+    ]
     assert {r.department for r in records} == {"杭州市司法局"}
 
 

@@ -48,7 +48,9 @@ def test_beijing_numbered_key_projects_with_amounts_in_yi_yuan(education):
         ("北方工业大学延庆新校区（一期）建设项目", Decimal("8"), "亿元"),
     ]
     first = education[0]
-    assert first.goals.annual.startswith("全面保障免费学前教育政策落地见效") and first.goals.annual.endswith("促进教育公平。")
+    assert first.goals.annual.startswith("全面保障免费学前教育政策落地见效") and first.goals.annual.endswith(
+        "促进教育公平。"
+    )
     assert first.plan.endswith("各区逐园据实做好免费相关保障。")  # the last section runs over the page break
     assert "2.高校科研平台" not in first.plan
 

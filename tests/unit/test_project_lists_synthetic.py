@@ -86,7 +86,9 @@ def test_synthetic_numbered_list_with_indicator_columns_and_the_unit_in_the_head
 
 
 def test_synthetic_list_header_starting_with_project_name_is_not_read_as_a_form(tmp_path: Path):
-    text = NUMBERED.replace("序号\t", "").replace("\n1\t", "\n").replace("\n2\t", "\n").replace("\n\t\t\t\t", "\n\t\t\t")
+    text = (
+        NUMBERED.replace("序号\t", "").replace("\n1\t", "\n").replace("\n2\t", "\n").replace("\n\t\t\t\t", "\n\t\t\t")
+    )
     doc = _doc(tmp_path, "list.txt", text)
     blocks = find_project_blocks(doc)
     assert [b.layout for b in blocks] == ["rows", "rows"]
