@@ -113,3 +113,14 @@ def test_zhuhai_project_list_rows_without_goal_are_not_projects_and_take_the_uni
         ("2026年春节慰问金-拱北海关", "珠海市商务局"),
         ("2026年春节慰问金-珠海边检总站", "珠海市商务局"),
     ]
+
+
+def test_department_read_from_the_caption_is_grounded_there():
+    from llmextract.pipeline import Config, process
+
+    result = process(load_document(MORE / "杭州" / "杭州市司法局_p39-40.pdf"), Config(extractor="rules"))
+    prison = next(r.record for r in result.records if r.record.implementing_unit == "杭州市东郊监狱")
+    assert prison.department == "杭州市司法局"
+    assert prison.field_grounding["department"].status == "exact"
+    assert prison.field_locations["department"].page == 1
+    assert not [f for r in result.records for f in r.record.findings if f.rule_id == "grounding.not-found"]

@@ -114,3 +114,13 @@ def test_central_prose_and_target_table_of_one_project_make_one_record():
     assert len(first.indicators) == 9  # the table's
     assert first.field_locations["overview"].page == 26 and first.location.page == 30
     assert records[1].overview is None
+
+
+def test_fields_read_outside_the_block_are_grounded_in_their_own_span():
+    from llmextract.pipeline import Config, process
+
+    result = process(load_document(pdf("国家信访局2026")), Config(extractor="rules"))
+    first = result.records[0].record
+    assert first.field_grounding["overview"].status in ("exact", "normalised", "fuzzy")
+    assert first.field_grounding["basis"].status in ("exact", "normalised", "fuzzy")
+    assert not [f for r in result.records for f in r.record.findings if f.rule_id == "grounding.not-found"]
