@@ -1,9 +1,12 @@
-"""Projects explained in prose: labelled sections per project, and transfer-payment items.
+"""Projects explained in prose: labelled sections per project, named paragraphs, transfer-payment items.
 
 Labelled sections: a project's heading ("1.学前免费政策市级财政补助", "科技创新专项经费情况说明") or a 项目名称:
 line, then sections opened by labels — 项目概述/项目概况, 立项依据/政策依据, 实施主体, 实施方案, 实施周期,
 （年度）预算安排, 绩效目标, 项目绩效目标表 — numbered "（1）", "1.", "一、" or followed by a colon. A label that
 repeats starts the next project. A project needs a budget or goal section and one that describes it.
+
+Named paragraphs: under a 重点支出和重大投资项目 / 重点项目 heading, a paragraph "<name>：…" that states an
+amount it budgets ("本项目计划安排年初预算 21384.60 万元") is one project, its text the overview.
 
 Transfer payments: under a "…转移支付项目绩效目标情况说明" heading, each item "…已安排<X资金> N 万元，主要用于…"
 is one project: the fund, its amount, its purpose (the goal) and the 根据… it cites.
@@ -20,7 +23,7 @@ from typing import ClassVar, Literal
 from llmextract.core.document import Document, Line
 from llmextract.layout.pieces import Passage, Piece, line_piece
 
-Section = str  # name, overview, basis, unit, plan, period, budget, goal, goal_table, necessity, purpose
+Section = str  # name, overview, basis, necessity, unit, plan, period, budget, goal, goal_table
 
 _LABELS: tuple[tuple[Section, str], ...] = (
     ("name", r"项目名称"),
