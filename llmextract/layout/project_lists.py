@@ -235,6 +235,7 @@ def _header_at(lines: tuple[Line, ...], i: int) -> tuple[ListHeader, int] | None
     unknown = [c for c in cells if roles[c.col] is None]
     if len(cells) < 3 or any(try_decimal(c.text) is not None for c in cells) or not _few_unknown(cells, unknown):
         return None
+    _one_name_column(cells, roles)
     kinds = set(roles.values())
     indicators = {re.sub(r"\s+", "", c.text) for c in cells if roles[c.col] == "indicator"}
     has_grid = any("三级" in t or "指标名称" in t for t in indicators) and any("指标值" in t for t in indicators)
@@ -253,6 +254,16 @@ def _header_at(lines: tuple[Line, ...], i: int) -> tuple[ListHeader, int] | None
     unit = _MONEY_UNIT.search(unit_cell.text).group("unit") if unit_cell else None  # type: ignore[union-attr]
     header = ListHeader(typed, by_col, len(line.text.split("\t")), unit, unit_cell)
     return header, after
+
+
+def _one_name_column(cells: list[Piece], roles: dict[int, Role | None]) -> None:
+    """一级项目名称 | 二级项目名称: each row is a 二级 project; the 一级 column only groups them."""
+    names = [c for c in cells if roles[c.col] == "name"]
+    finer = [c for c in names if "二级" in c.text]
+    if len(names) == 2 and len(finer) == 1:
+        for c in names:
+            if c is not finer[0]:
+                roles[c.col] = "other"
 
 
 def _few_unknown(cells: list[Piece], unknown: list[Piece]) -> bool:

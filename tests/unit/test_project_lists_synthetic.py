@@ -218,3 +218,19 @@ def test_synthetic_list_with_overview_and_basis_columns_and_one_column_the_reade
     )
     assert record.goals.annual == "完成养护300公里。"
     assert [c.title for c in record.basis_citations] == ["公路法"]
+
+
+def test_synthetic_list_of_second_level_projects_under_first_level_ones(tmp_path: Path):
+    text = "\n".join(
+        [
+            "编制单位：某某市文化局 单位：万元",
+            "一级项目名称\t二级项目名称\t预算数\t绩效目标",
+            "文化事业发展\t非遗保护\t50.00\t完成非遗项目记录10项。",
+            "\t公共文化服务\t80.00\t举办惠民演出50场。",
+        ]
+    )
+    records = extract_rules(_doc(tmp_path, "levels.txt", text))
+    assert [(r.name, r.department, r.funding.unit) for r in records] == [
+        ("非遗保护", "某某市文化局", "万元"),
+        ("公共文化服务", "某某市文化局", "万元"),
+    ]

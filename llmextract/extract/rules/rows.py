@@ -20,7 +20,9 @@ from llmextract.extract.rules.segments import Seg, join_text
 from llmextract.layout.pieces import Piece
 from llmextract.layout.project_lists import ListedProject, Role
 
-_NAMED_DEPARTMENT = re.compile(r"(部门|单位)名称\s*[:：]\s*(?P<name>[^\s:：]+)")
+_NAMED_DEPARTMENT = re.compile(
+    r"((部门|单位)名称|编制单位|预算单位|主管部门)\s*[:：]\s*(?P<name>(?!(亿元|万元|元)(\s|$))[^\s:：]+)"
+)
 _CODED_DEPARTMENT = re.compile(r"^\s*(?P<code>\d{2,})\s*[-_－]\s*(?P<name>[^\s]+)")
 _UNIT_LINE = re.compile(r"(单位\s*[:：]\s*|\s|^)(?P<unit>亿元|万元|元)\s*$")
 _AMOUNT_WITH_UNIT = re.compile(r"^(?P<num>.*?\d)\s*(?P<unit>亿元|万元|元)$")
