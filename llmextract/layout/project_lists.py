@@ -194,13 +194,16 @@ def find_project_lists(doc: Document) -> list[ProjectList]:
 def listed_projects(lists: list[ProjectList]) -> list[ListedProject]:
     """The projects of the lists; a project printed in two lists (a project list with a 绩效目标 column and
     the 重点项目 table) is kept once, from the list that is the target table."""
-    projects = [p for plist in lists for p in plist.projects]
     kept: list[ListedProject] = []
-    for p in sorted(projects, key=lambda p: -p.target_share):
-        twin = next((k for k in kept if _same_project(k, p)), None)
-        if twin is None:
-            kept.append(p)
+    for plist in sorted(lists, key=lambda pl: -_target_share(pl)):
+        # Twins are looked for in the other lists only: one list may print a name twice for one unit.
+        others = list(kept)
+        kept.extend(p for p in plist.projects if not any(_same_project(k, p) for k in others))
     return sorted(kept, key=lambda p: p.start)
+
+
+def _target_share(plist: ProjectList) -> float:
+    return plist.projects[0].target_share if plist.projects else 0.0
 
 
 def _same_project(a: ListedProject, b: ListedProject) -> bool:

@@ -234,3 +234,15 @@ def test_synthetic_list_of_second_level_projects_under_first_level_ones(tmp_path
         ("非遗保护", "某某市文化局", "万元"),
         ("公共文化服务", "某某市文化局", "万元"),
     ]
+
+
+def test_synthetic_same_name_twice_for_one_unit_in_one_list_is_two_projects(tmp_path: Path):
+    text = "\n".join(
+        [
+            "单位名称\t项目名称\t金额\t绩效目标",
+            "某某局\t日常保障运行\t10.00\t保障机关运转。",
+            "某某局\t日常保障运行\t20.00\t保障信息系统运转。",
+        ]
+    )
+    records = extract_rules(_doc(tmp_path, "twice.txt", text))
+    assert [r.funding.annual_total for r in records] == [Decimal("10.00"), Decimal("20.00")]
