@@ -15,12 +15,8 @@ from llmextract.verify.prose import claims
 from llmextract.verify.prose_rules import check_prose
 from llmextract.verify.records import RECORD_RULES, RecordsVerification, check_records, verify_records
 from llmextract.verify.report import Checker, VerificationReport
-from llmextract.verify.summary_rules import (
-    SOURCE_TABLES,
-    check_rows_by_code,
-    check_sources_sum,
-    check_summary_columns,
-)
+from llmextract.verify.source_rules import SOURCE_TABLES, check_sources_sum
+from llmextract.verify.summary_rules import check_rows_by_code, check_summary_columns
 from llmextract.verify.table_rules import check_tables
 
 

@@ -72,38 +72,6 @@ def check_summary_columns(table: BudgetTable, checker: Checker) -> None:
             sum_check(checker, RULE, table, f"总计 ({name})", grand, [("本年合计", year), *below], span)
 
 
-# The funding-source columns of an income, 基本支出 or project list table, as the column parser names them.
-_FISCAL = ("一般公共预算", "政府性基金", "国有资本经营")
-_OTHER_SOURCES = ("财政专户管理资金", "单位资金", "事业收入", "事业单位经营", "其他收入")
-SOURCES_RULE = "table.sources-sum"
-SOURCE_TABLES = ("income", "basic", "projects", "projects_carryover")
-
-
-def check_sources_sum(table: BudgetTable, checker: Checker) -> None:
-    """合计 = Σ its funding-source columns on every row (with a 财政拨款 小计: 小计 = Σ 一般公共预算, 政府性基金,
-    国有资本经营 and 合计 = 小计 + the other sources). Skipped when a column after 合计 has no known name (it may
-    be a source the sum would miss) and when there is a 上年结转 column: some templates count it in 合计, others
-    (the 山西 收入总表) print it beside a 合计 of this year's revenue only."""
-    total = table.column("合计")
-    if total is None:
-        return
-    after = [c for c in table.columns if c.index > total.index]
-    subtotal = next((c for c in after if c.name == "小计"), None)
-    fiscal = [c for c in after if c.name in _FISCAL]
-    other = [c for c in after if c.name in _OTHER_SOURCES]
-    if not (fiscal or other) or len(fiscal) + len(other) + (subtotal is not None) != len(after):
-        return
-    for row in table.rows:
-        span = (row.start, row.end)
-        if subtotal is not None:
-            parts = [(c.name, row.amount(c)) for c in fiscal]
-            sum_check(checker, SOURCES_RULE, table, f"{row.label[:20]} 小计", row.amount(subtotal), parts, span)
-            parts = [("小计", row.amount(subtotal)), *((c.name, row.amount(c)) for c in other)]
-        else:
-            parts = [(c.name, row.amount(c)) for c in (*fiscal, *other)]
-        sum_check(checker, SOURCES_RULE, table, f"{row.label[:20]} 合计", row.amount(total), parts, span)
-
-
 ROWS_RULE = "cross.rows-by-code"
 
 

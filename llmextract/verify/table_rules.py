@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from llmextract.core.document import Document
 from llmextract.tables import Amount, BudgetRow, BudgetTable, Column
-from llmextract.tables.queries import UNIT_ROW, grand_totals, three_public_items
+from llmextract.tables.queries import grand_totals, three_public_items
+from llmextract.tables.structure import list_groups
 from llmextract.verify.report import Checker
 from llmextract.verify.tolerance import Figure, figure, sum_holds
 
 _ZERO = Decimal(0)
-# A row of a project list that names a department or unit (a subtotal), not a project.
 
 
 def fig(table: BudgetTable, amount: Amount | None) -> Figure:
@@ -129,32 +129,56 @@ def _first(table: BudgetTable, *names: str) -> Column | None:
     return None
 
 
+# Spending columns that 合计 adds up beside 基本支出 and 项目支出 (杭州/湖州 支出预算总表, 决算 支出表).
+_OTHER_SPENDING = ("事业单位经营", "上缴上级支出", "对附属单位补助支出")
+_SPENDING = ("基本支出", "项目支出", "人员经费", "公用经费", *_OTHER_SPENDING)
+
+
 def _column_parts(table: BudgetTable, checker: Checker) -> None:
-    total = _first(table, "合计", "小计")
-    basic, project = table.column("基本支出"), table.column("项目支出")
-    personnel, public = table.column("人员经费"), table.column("公用经费")
-    for row in table.rows:
-        if total and basic and project and total.index < basic.index:
-            sum_check(
-                checker,
-                "table.basic-plus-project",
-                table,
-                f"{row.label} 合计",
-                row.amount(total),
-                [("基本支出", row.amount(basic)), ("项目支出", row.amount(project))],
-                (row.start, row.end),
-            )
-        parent = basic if basic and personnel and basic.index < personnel.index else total
-        if parent and personnel and public and parent.index < personnel.index:
-            sum_check(
-                checker,
-                "table.personnel-plus-public",
-                table,
-                f"{row.label} {parent.name}",
-                row.amount(parent),
-                [("人员经费", row.amount(personnel)), ("公用经费", row.amount(public))],
-                (row.start, row.end),
-            )
+    """合计 = 基本支出 + 项目支出 (+ the other spending columns), 基本支出 = 人员经费 + 公用经费, on every row
+    and on each half of a two-sided table. When 基本支出 is only a group header over 人员经费 and 公用经费
+    (it has no column of its own), those two stand for it. A relation needs every amount column after 合计
+    to be a known spending column: a column it cannot name may be a term, so the sum is not made."""
+    for side in sorted({c.side for c in table.columns}):
+        cols = [c for c in table.columns if c.side == side]
+        total = next((c for c in cols if c.name in ("合计", "小计")), None)
+        named = {c.name: c for c in reversed(cols)}
+        basic, project = named.get("基本支出"), named.get("项目支出")
+        personnel, public = named.get("人员经费"), named.get("公用经费")
+        after = [c for c in cols if total is not None and c.index > total.index]
+        known = all(c.name in _SPENDING for c in after)
+        others = [c for c in after if c.name in _OTHER_SPENDING]
+        if basic is not None and personnel and public and basic.index < personnel.index:
+            for row in table.rows:
+                _sum_row(table, checker, "table.personnel-plus-public", row, basic, [personnel, public])
+        if total is None or not known or not after:
+            continue
+        if basic is not None and project is not None:
+            parts = [basic, project, *others]
+        elif basic is None and personnel is not None and public is not None and (project or others):
+            parts = [personnel, public, *(c for c in (project,) if c), *others]
+        elif basic is None and project is None and personnel is not None and public is not None and not others:
+            for row in table.rows:
+                _sum_row(table, checker, "table.personnel-plus-public", row, total, [personnel, public])
+            continue
+        else:
+            continue
+        for row in table.rows:
+            _sum_row(table, checker, "table.basic-plus-project", row, total, parts)
+
+
+def _sum_row(
+    table: BudgetTable, checker: Checker, rule: str, row: BudgetRow, total: Column, parts: list[Column]
+) -> None:
+    sum_check(
+        checker,
+        rule,
+        table,
+        f"{row.label_for(total)} {total.name}",
+        row.amount(total),
+        [(c.name, row.amount(c)) for c in parts],
+        (row.start, row.end),
+    )
 
 
 def _summary_balance(doc: Document, table: BudgetTable, checker: Checker) -> None:
@@ -187,21 +211,31 @@ def _three_public(table: BudgetTable, checker: Checker) -> None:
 
 
 def _project_list(table: BudgetTable, checker: Checker) -> None:
+    """A project list's department line = Σ its units (or all projects), each unit = Σ its projects, each
+    category (一、二、…) = Σ its items, and the 合计 line = Σ all projects."""
     col = _first(table, "合计", "小计") or (table.columns[0] if table.columns else None)
     if col is None:
         return
     rows = list(table.rows)
-    for i, row in enumerate(rows):
-        if not UNIT_ROW.search(row.label):
-            continue
-        members: list[BudgetRow] = []
-        for other in rows[i + 1 :]:
-            if UNIT_ROW.search(other.label):
-                if i == 0:
-                    continue  # the department line covers its units' projects
-                break
-            members.append(other)
-        if not members:
-            continue
-        parts = [(m.label[:20], m.amount(col)) for m in members]
-        sum_check(checker, "table.project-list-total", table, row.label, row.amount(col), parts, (row.start, row.end))
+    rule = "table.project-list-total"
+    department, groups = list_groups(rows)
+    items = [r for r in rows if r.role == "item"]
+
+    def check(head: BudgetRow, members: list[BudgetRow]) -> None:
+        if members:
+            parts = [(m.label[:20], m.amount(col)) for m in members]
+            sum_check(checker, rule, table, head.label, head.amount(col), parts, (head.start, head.end))
+
+    if department is not None:
+        head = rows[department]
+        units = [rows[i] for i, _ in groups]
+        check(head, units if all(u.amount(col) is not None for u in units) else items)
+    for i, members in groups:
+        check(rows[i], [rows[j] for j in members])
+    categories = [i for i, r in enumerate(rows) if r.role == "category"]
+    for k, i in enumerate(categories):
+        end = categories[k + 1] if k + 1 < len(categories) else len(rows)
+        check(rows[i], [r for r in rows[i + 1 : end] if r.role == "item"])
+    total = next((r for r in rows if r.role == "total"), None)
+    if total is not None:
+        check(total, items)
