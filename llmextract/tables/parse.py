@@ -23,6 +23,7 @@ from llmextract.tables.rows import (
     UNIT_LINE,
     Cell,
     code_columns,
+    continued_row,
     compose_codes,
     drop_repeats,
     is_amount,
@@ -178,7 +179,8 @@ def _data_rows(
     split: list[tuple[Line, list[Cell]]], header: Header
 ) -> tuple[list[tuple[Line, list[Cell]]], int | None]:
     """The rows below the header. Rows that number the columns ("** 1 2 3", "栏次 1 2 3") and the header
-    repeated on a continuation page are furniture. A different header means another table has begun whose
+    repeated on a continuation page are furniture; a row cut by the page break ("杭州市机动 … 12,437.3" at
+    the foot of one page, "车驾驶员考试服务中心 … 6" at the top of the next) is one row. A different header means another table has begun whose
     title was not recognised: the rows under it are not this table's (the offset where it starts is
     returned, else None)."""
     known = {compact(c.text) for c in header.cells}
@@ -190,6 +192,9 @@ def _data_rows(
         if not is_data(cells) and is_header_row(texts):
             if known and not {compact(t) for t in texts if t.strip()} <= known:
                 return out, (out[-1][0].end if out else line.start)
+            continue
+        if out and line.page > out[-1][0].page and (joined := continued_row(out[-1][1], cells)) is not None:
+            out[-1] = (out[-1][0], joined)
             continue
         out.append((line, cells))
     return out, None

@@ -133,6 +133,34 @@ def _join_tail(line: Line, cells: list[Cell], tail: str) -> tuple[Line, list[Cel
     return line, [*cells[:-1], Cell(last.text + tail, last.start, last.end)]
 
 
+def continued_row(above: list[Cell], below: list[Cell]) -> list[Cell] | None:
+    """``above`` with ``below`` joined into it, when ``below`` (the first row of a page) is the rest of
+    ``above`` (the last row of the page before): every number of ``below`` completes a number of ``above``
+    that lacks the decimals its row prints ("12,437.3" + "6"), and ``below`` has a number; else None."""
+    places = [_places(c.text) for c in above if c.text and is_amount(c.text)]
+    usual = max(places, default=0)
+    joined: list[Cell] = []
+    completes = False
+    for i in range(max(len(above), len(below))):
+        a = above[i] if i < len(above) else Cell("", 0, 0)
+        b = below[i] if i < len(below) else Cell("", a.end, a.end)
+        if not b.text:
+            joined.append(a)
+            continue
+        if is_amount(b.text):
+            if not (a.text and is_amount(a.text) and _places(a.text) < usual and is_amount(a.text + b.text)):
+                return None
+            completes = True
+        elif a.text and is_amount(a.text):
+            return None
+        joined.append(Cell(a.text + b.text, a.start if a.text else b.start, b.end))
+    return joined if completes else None
+
+
+def _places(text: str) -> int:
+    return len(text.rsplit(".", 1)[1]) if "." in text else 0
+
+
 def code_columns(header_rows: list[list[Cell]]) -> list[int]:
     cols: set[int] = set()
     for cells in header_rows:

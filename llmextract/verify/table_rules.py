@@ -130,7 +130,7 @@ def _first(table: BudgetTable, *names: str) -> Column | None:
 
 
 # Spending columns that 合计 adds up beside 基本支出 and 项目支出 (杭州/湖州 支出预算总表, 决算 支出表).
-_OTHER_SPENDING = ("事业单位经营", "上缴上级支出", "对附属单位补助支出")
+_OTHER_SPENDING = ("专项业务经费支出", "事业单位经营", "上缴上级支出", "对附属单位补助支出")
 _SPENDING = ("基本支出", "项目支出", "人员经费", "公用经费", *_OTHER_SPENDING)
 
 
@@ -138,14 +138,20 @@ def _column_parts(table: BudgetTable, checker: Checker) -> None:
     """合计 = 基本支出 + 项目支出 (+ the other spending columns), 基本支出 = 人员经费 + 公用经费, on every row
     and on each half of a two-sided table. When 基本支出 is only a group header over 人员经费 and 公用经费
     (it has no column of its own), those two stand for it. A relation needs every amount column after 合计
-    to be a known spending column: a column it cannot name may be a term, so the sum is not made."""
+    to be a known spending column: a column it cannot name may be a term, so the sum is not made. Columns
+    under a group header of their own after the spending columns (2026年政府采购项目 {小计, 其中…}) are a
+    separate block, not terms.
+
+    Templates differ on the other spending columns (事业单位经营支出, 上缴上级支出 …): 杭州 and 湖州 add them
+    to 合计, 深圳 prints 事业单位经营支出 as a part of 基本支出 + 项目支出. The reading under which more rows
+    add up is the table's; every row is then checked under it."""
     for side in sorted({c.side for c in table.columns}):
         cols = [c for c in table.columns if c.side == side]
         total = next((c for c in cols if c.name in ("合计", "小计")), None)
         named = {c.name: c for c in reversed(cols)}
         basic, project = named.get("基本支出"), named.get("项目支出")
         personnel, public = named.get("人员经费"), named.get("公用经费")
-        after = [c for c in cols if total is not None and c.index > total.index]
+        after = _spending_block([c for c in cols if total is not None and c.index > total.index])
         known = all(c.name in _SPENDING for c in after)
         others = [c for c in after if c.name in _OTHER_SPENDING]
         if basic is not None and personnel and public and basic.index < personnel.index:
@@ -154,17 +160,36 @@ def _column_parts(table: BudgetTable, checker: Checker) -> None:
         if total is None or not known or not after:
             continue
         if basic is not None and project is not None:
-            parts = [basic, project, *others]
+            parts = [basic, project]
         elif basic is None and personnel is not None and public is not None and (project or others):
-            parts = [personnel, public, *(c for c in (project,) if c), *others]
+            parts = [personnel, public, *(c for c in (project,) if c)]
         elif basic is None and project is None and personnel is not None and public is not None and not others:
             for row in table.rows:
                 _sum_row(table, checker, "table.personnel-plus-public", row, total, [personnel, public])
             continue
         else:
             continue
+        if others and _rows_holding(table, total, [*parts, *others]) >= _rows_holding(table, total, parts):
+            parts = [*parts, *others]
         for row in table.rows:
             _sum_row(table, checker, "table.basic-plus-project", row, total, parts)
+
+
+def _rows_holding(table: BudgetTable, total: Column, parts: list[Column]) -> int:
+    return sum(
+        1
+        for row in table.rows
+        if sum_holds(fig(table, row.amount(total)), [fig(table, row.amount(c)) for c in parts])
+    )
+
+
+def _spending_block(after: list[Column]) -> list[Column]:
+    """The columns after 合计 up to a block under a group header that holds no spending column."""
+    spending_groups = {c.group for c in after if c.name in _SPENDING}
+    for k, col in enumerate(after):
+        if col.name not in _SPENDING and col.group and col.group not in spending_groups:
+            return after[:k]
+    return after
 
 
 def _sum_row(
