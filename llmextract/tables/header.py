@@ -118,8 +118,14 @@ def _sides(cells: list[HeaderCell], rows: list[list[str]]) -> tuple[int, ...]:
     return tuple(sides)
 
 
+# Headers of an amount column that name no particular amount: "2024年", "预算数", "金额".
+_AMOUNT_HEADER = re.compile(r"\d{4}年|预算|决算|金额|数$")
+
+
 def _names_amount(cells: list[HeaderCell], col: int) -> bool:
-    return any(c.first <= col <= c.last and column_name((c.text,)) for c in cells)
+    return any(
+        c.first <= col <= c.last and (column_name((c.text,)) or _AMOUNT_HEADER.search(compact(c.text))) for c in cells
+    )
 
 
 def is_header_row(texts: list[str]) -> bool:

@@ -23,8 +23,8 @@ from llmextract.tables.rows import (
     UNIT_LINE,
     Cell,
     code_columns,
-    continued_row,
     compose_codes,
+    continued_row,
     drop_repeats,
     is_amount,
     is_data,
@@ -40,6 +40,8 @@ _FINAL = re.compile(r"决算")
 _LINE_NUMBER = ("行次",)  # 栏次 labels the row that numbers the columns: it sits in the label column
 _DECIMAL = re.compile(r"\d\.\d")
 # What a title cell may carry after the title itself: the unit that prepared it, the money unit.
+_TABLES_PART = re.compile(r"(报表|表)$")
+_SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 _TITLE_TAIL = re.compile(r"(编制单位|单位名称|部门名称|部门（单位）|单位)[:：].*$")
 
 
@@ -62,8 +64,14 @@ def parse_tables(doc: Document, failures: FailureLog | None = None) -> list[Budg
 
 def _blocks(doc: Document) -> list[tuple[TableKind, Line, list[Line]]]:
     toc_pages = {ln.page for ln in doc.lines if _TOC.match(ln.text.strip())} if len(doc.pages) > 1 else set()
-    # Non-table parts end a table: the prose, a project's target table, the dept-wide table.
-    stops = sorted(p.start for p in detect_parts(doc) if p.kind != "budget_table")
+    # Non-table parts end a table: the prose, a project's target table, the dept-wide table. The heading of
+    # the tables' own part ("第二部分 2024年单位预算报表", which a raw dump may print inside the first table)
+    # does not.
+    stops = sorted(
+        p.start
+        for p in detect_parts(doc)
+        if p.kind != "budget_table" and not (p.kind == "section" and _TABLES_PART.search(compact(p.title)))
+    )
     blocks: list[tuple[TableKind, Line, list[Line]]] = []
     current: list[Line] | None = None
     stop_i = 0
@@ -112,6 +120,7 @@ def _other_table_title(line: Line) -> bool:
         and len(text) <= _MAX_TITLE
         and not is_toc_line(text)
         and not text.startswith(("注", "附"))
+        and not _SECTION.match(text)
         and not _TABLE_NUMBER.match(text)
         and bool(_OTHER_TITLE.search(text))
     )
@@ -180,9 +189,9 @@ def _data_rows(
 ) -> tuple[list[tuple[Line, list[Cell]]], int | None]:
     """The rows below the header. Rows that number the columns ("** 1 2 3", "栏次 1 2 3") and the header
     repeated on a continuation page are furniture; a row cut by the page break ("杭州市机动 … 12,437.3" at
-    the foot of one page, "车驾驶员考试服务中心 … 6" at the top of the next) is one row. A different header means another table has begun whose
-    title was not recognised: the rows under it are not this table's (the offset where it starts is
-    returned, else None)."""
+    the foot of one page, "车驾驶员考试服务中心 … 6" at the top of the next) is one row. A different header
+    means another table has begun whose title was not recognised: the rows under it are not this table's
+    (the offset where it starts is returned, else None)."""
     known = {compact(c.text) for c in header.cells}
     out: list[tuple[Line, list[Cell]]] = []
     for line, cells in split:

@@ -58,9 +58,14 @@ def cells_of(line: Line) -> list[Cell] | None:
 
 def _raw_cells(cells: list[Cell]) -> list[Cell] | None:
     """A raw row: label words, then only numbers and empty cells; the empties right after the label are the
-    label columns this row leaves blank, so the first number is the first amount column (合计)."""
+    label columns this row leaves blank, so the first number is the first amount column (合计).
+
+    A raw two-sided row (收支总表) prints the 收入 half and the 支出 half on one line, often glued
+    ("1815.31本年支出合计"). Its halves cannot be aligned with the rows that print one half only, so the row
+    is read as its 支出 half (whose columns the rules sum); the 收入 side's total is read from the text."""
     while cells and not cells[0].text:
         cells = cells[1:]
+    cells = _last_half([piece for c in cells for piece in _unglue(c)])
     labels: list[Cell] = []
     i = 0
     while i < len(cells) and (not is_amount(cells[i].text) or CODE.match(cells[i].text)) and cells[i].text:
@@ -81,6 +86,31 @@ def _raw_cells(cells: list[Cell]) -> list[Cell] | None:
         label = Cell(" ".join(c.text for c in name), name[0].start, name[-1].end)
         return [code[0], label, *amounts]
     return [Cell("", label.start, label.start), label, *amounts]
+
+
+_GLUED = re.compile(r"^(\d[\d,]*\.\d+)(\D.*)$")
+
+
+def _unglue(cell: Cell) -> list[Cell]:
+    """ "1815.31本年支出合计" is an amount and the next label run together."""
+    m = _GLUED.match(cell.text)
+    if m is None:
+        return [cell]
+    cut = cell.start + m.end(1)
+    return [Cell(m.group(1), cell.start, cut), Cell(m.group(2), cut, cell.end)]
+
+
+def _last_half(cells: list[Cell]) -> list[Cell]:
+    """From the last label that follows an amount on: the right half of a two-sided raw row."""
+    seen_amount = False
+    start = 0
+    for i, cell in enumerate(cells):
+        if cell.text and is_amount(cell.text) and not CODE.match(cell.text):
+            seen_amount = True
+        elif cell.text and seen_amount:
+            start = i
+            seen_amount = False
+    return cells[start:]
 
 
 def is_data(cells: list[Cell]) -> bool:
@@ -148,13 +178,21 @@ def continued_row(above: list[Cell], below: list[Cell]) -> list[Cell] | None:
             joined.append(a)
             continue
         if is_amount(b.text):
-            if not (a.text and is_amount(a.text) and _places(a.text) < usual and is_amount(a.text + b.text)):
+            if not (a.text and _cut(a.text, b.text, usual) and is_amount(a.text + b.text)):
                 return None
             completes = True
         elif a.text and is_amount(a.text):
             return None
         joined.append(Cell(a.text + b.text, a.start if a.text else b.start, b.end))
     return joined if completes else None
+
+
+def _cut(head: str, tail: str, usual: int) -> bool:
+    """``head`` + ``tail`` is one amount cut by the page: the head stops inside the decimals ("12,437.3"),
+    or the tail starts them (".36"). Codes and whole numbers are never cut amounts."""
+    if not is_amount(head) or CODE.match(head):
+        return False
+    return ("." in head and _places(head) < usual) or (tail.startswith(".") and "." not in head)
 
 
 def _places(text: str) -> int:

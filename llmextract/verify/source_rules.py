@@ -1,4 +1,5 @@
-"""合计 = the sum of its funding sources, on every row of a 收入表, 基本支出表, 项目支出表 or 财政拨款收支总表.
+"""合计 = the sum of its funding sources, on every row of a 收入表, 基本支出表, 项目支出表 or (on its 支出 half)
+收支总表 / 财政拨款收支总表 (合计 = 一般公共预算 + 政府性基金 + 国有资本经营, or 当年预算安排 + 上年结转安排).
 
 The header says how the sources nest: a group (本年收入, 财政拨款, 上年结转结余) with a 小计 column adds up the
 other columns of that group, and 合计 adds up the groups (their 小计, or their columns when they print none)
@@ -21,7 +22,7 @@ from llmextract.verify.table_rules import sum_check
 from llmextract.verify.tolerance import figure, sum_holds
 
 RULE = "table.sources-sum"
-SOURCE_TABLES = ("income", "basic", "projects", "projects_carryover", "fiscal_summary")
+SOURCE_TABLES = ("summary", "income", "basic", "projects", "projects_carryover", "fiscal_summary")
 SOURCES = frozenset(
     {
         "财政拨款",
@@ -33,9 +34,11 @@ SOURCES = frozenset(
         "事业收入",
         "事业单位经营",
         "其他收入",
+        "其他资金",
         "上级补助收入",
         "附属单位上缴收入",
         "上年结转",
+        "当年预算",
     }
 )
 _FISCAL = ("一般公共预算", "政府性基金", "国有资本经营")
@@ -43,7 +46,11 @@ _CARRIED = re.compile(r"上年结转|结转结余|结余|年初结转")
 
 
 def _is_subtotal(col: Column) -> bool:
-    return compact(col.header[-1]) == "小计" if col.header else col.name == "小计"
+    """A group's own total: its 小计 (or 合计 under the group header)."""
+    if not col.header:
+        return col.name == "小计"
+    own = compact(col.header[-1])
+    return own == "小计" or (own == "合计" and len(col.header) > 1)
 
 
 def _carried(col: Column) -> bool:

@@ -4,8 +4,9 @@ plus the rows below it (上年结转, 年终结余, …) add up to 收入(支出
 Only the balance 收入总计 = 支出总计 was checked before, so a misprinted item or 本年合计 went unnoticed. Each
 column is checked on its own; a column is skipped when an item above 本年合计 is not a top-level item
 ("一、…") on both sides of the row, because sub-items ("其中", "1、", an unnumbered fund under 财政拨款收入)
-would be counted twice; below 本年合计 only the 结转/结余 rows are terms (numbered or fund-named rows under
-them break them down).
+would be counted twice; below 本年合计 only the balancing rows (结转, 结余, 实户资金) are terms (numbered or
+fund-named rows under them break them down). In a two-sided table a column's rows are named by the labels of
+its own half (收入 items for the 收入 column, 支出 items for the 支出 columns).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _YEAR_TOTALS = ("本年收入合计", "本年支出合计", "收入合计", "支
 _GRAND_TOTALS = ("收入总计", "支出总计", "总计")
 _TOP_ITEM = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|其中)")
-_CARRIED = re.compile(r"结转|结余")
+_CARRIED = re.compile(r"结转|结余|实户资金")
 _FUND = re.compile(r"^(一般公共预算|政府性基金|国有资本经营)")
 RULE = "table.summary-columns"
 
@@ -31,20 +32,25 @@ def _index(rows: list[BudgetRow], labels: tuple[str, ...], start: int = 0) -> in
     return next((i for i in range(start, len(rows)) if any(compact(x) in labels for x in rows[i].labels)), None)
 
 
-def _carried_over(rows: list[BudgetRow], col: Column) -> list[tuple[str, Amount | None]] | None:
+def _carried_over(rows: list[BudgetRow], col: Column, sided: bool) -> list[tuple[str, Amount | None]] | None:
     """The 结转/结余 terms between 本年合计 and 总计; None when a row there is something else (a 弥补收支差额
     line, say) that may or may not be a term. Rows naming a fund break a 结转 line down: not terms."""
     terms: list[tuple[str, Amount | None]] = []
     for r in rows:
         if r.amount(col) is None:
             continue
-        label = compact(r.label)
+        label = compact(_labels(r, col, sided)[0])
         if _NUMBERED.match(label) or _FUND.search(label):
             continue
         if not _CARRIED.search(label):
             return None
-        terms.append((r.label[:20], r.amount(col)))
+        terms.append((label[:20], r.amount(col)))
     return terms
+
+
+def _labels(row: BudgetRow, col: Column, sided: bool) -> tuple[str, ...]:
+    """The labels naming ``row`` in ``col``: its half's label in a two-sided table, else all of them."""
+    return (row.label_for(col),) if sided else row.labels
 
 
 def check_summary_columns(table: BudgetTable, checker: Checker) -> None:
@@ -54,6 +60,7 @@ def check_summary_columns(table: BudgetTable, checker: Checker) -> None:
         return
     grand_i = _index(rows, _GRAND_TOTALS, year_i + 1)
     span = (table.start, table.end)
+    sided = any(c.side for c in table.columns)
     for col in table.columns:
         year = rows[year_i].amount(col)
         if year is None:
@@ -61,12 +68,12 @@ def check_summary_columns(table: BudgetTable, checker: Checker) -> None:
         name = col.name or "金额"
         items = [r for r in rows[:year_i] if r.amount(col) is not None]
         # Both sides' labels share a row: every label must be a top-level item, or the column is not summable.
-        if items and all(_TOP_ITEM.match(compact(x)) for r in items for x in r.labels if x):
-            parts = [(r.label[:20], r.amount(col)) for r in items]
+        if items and all(_TOP_ITEM.match(compact(x)) for r in items for x in _labels(r, col, sided) if x):
+            parts = [(_labels(r, col, sided)[0][:20], r.amount(col)) for r in items]
             sum_check(checker, RULE, table, f"本年合计 ({name})", year, parts, span)
         grand = rows[grand_i].amount(col) if grand_i is not None else None
         if grand is not None and grand_i is not None:
-            below = _carried_over(rows[year_i + 1 : grand_i], col)
+            below = _carried_over(rows[year_i + 1 : grand_i], col, sided)
             if below is None:
                 continue
             sum_check(checker, RULE, table, f"总计 ({name})", grand, [("本年合计", year), *below], span)

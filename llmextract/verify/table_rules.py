@@ -27,13 +27,9 @@ def fmt_short(value: Decimal) -> str:
     return fmt(Decimal(format(value.normalize(), "f")))
 
 
-def check_tables(doc: Document, tables: list[BudgetTable], checker: Checker) -> None:
-    for table in tables:
-        with checker.guard(f"the table rules on {table.title}", (table.start, table.end)):
-            _check_table(doc, table, checker)
-
-
-def _check_table(doc: Document, table: BudgetTable, checker: Checker) -> None:
+def check_table(doc: Document, table: BudgetTable, checker: Checker) -> None:
+    """The arithmetic inside one table (the column rules of :mod:`source_rules` and :mod:`summary_rules`
+    are the rest of its own relations: :func:`llmextract.verify.trust.own_relations`)."""
     if table.empty:
         return
     if not table.rows:
@@ -177,9 +173,7 @@ def _column_parts(table: BudgetTable, checker: Checker) -> None:
 
 def _rows_holding(table: BudgetTable, total: Column, parts: list[Column]) -> int:
     return sum(
-        1
-        for row in table.rows
-        if sum_holds(fig(table, row.amount(total)), [fig(table, row.amount(c)) for c in parts])
+        1 for row in table.rows if sum_holds(fig(table, row.amount(total)), [fig(table, row.amount(c)) for c in parts])
     )
 
 
