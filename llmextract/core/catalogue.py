@@ -67,6 +67,11 @@ RULES: tuple[Rule, ...] = (
         "figures",
     ),
     Rule("cross.expenditure-total", "error", "the 支出表 合计 equals the 收支总表 本年支出合计 and the 收入表 合计"),
+    Rule(
+        "cross.summary-classes",
+        "error",
+        "each 支出 item of the 收支总表 (一、一般公共服务支出 …) = the 合计 of that 类 in the 支出表 (budgets only)",
+    ),
     Rule("cross.basic-economic", "error", "基本支出 of the 一般公共预算支出表 = 合计 of the 基本支出经济分类表"),
     Rule("cross.project-list", "error", "Σ 项目支出表 = 项目支出 of the 支出表 (or of the 一般公共预算支出表)"),
     Rule(

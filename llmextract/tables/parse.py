@@ -42,7 +42,7 @@ _DECIMAL = re.compile(r"\d\.\d")
 # What a title cell may carry after the title itself: the unit that prepared it, the money unit.
 _TABLES_PART = re.compile(r"(报表|表)$")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
-_TITLE_TAIL = re.compile(r"(编制单位|单位名称|部门名称|部门（单位）|单位)[:：].*$")
+_TITLE_TAIL = re.compile(r"(?<![（(])(编制单位|单位名称|部门名称|部门（单位）|单位)[:：].*$")
 
 
 def parse_tables(doc: Document, failures: FailureLog | None = None) -> list[BudgetTable]:
@@ -99,12 +99,15 @@ def _title(line: Line) -> TableKind | None:
     text = line.text.strip()
     if not text or len(text) > _MAX_TITLE or is_toc_line(text):
         return None
-    if "\t" in text:
-        cells = [c for c in text.split("\t") if c.strip()]
-        if len(cells) != 1:
-            return None
-        text = cells[0]
-    return title_kind(_TITLE_TAIL.sub("", text))
+    if "\t" in text and len([c for c in text.split("\t") if c.strip()]) != 1:
+        return None
+    return title_kind(_title_text(line))
+
+
+def _title_text(line: Line) -> str:
+    """The title of a title line: its one cell, without the 编制单位 / 单位 printed after it in that cell."""
+    text = next((c for c in line.text.split("\t") if c.strip()), "").strip()
+    return _TITLE_TAIL.sub("", text).strip() or text
 
 
 _OTHER_TITLE = re.compile(r"[^\s，。；：:]{2,}表$")
@@ -164,7 +167,7 @@ def _parse_block(doc: Document, kind: TableKind, title: Line, lines: list[Line])
     end = stop if stop is not None else (lines[-1].end if lines else title.end)
     return BudgetTable(
         kind=kind,
-        title=title.text.strip(),
+        title=_title_text(title),
         unit=unit_match.group(1) if unit_match else "万元",
         unit_stated=unit_match is not None,
         final_accounts=final,

@@ -16,6 +16,8 @@ from llmextract.core.numbers import try_decimal
 from llmextract.tables.kinds import compact
 from llmextract.tables.model import Amount, BudgetRow
 
+TOTAL_LABELS = frozenset({"合计", "总计", "部门合计", "本年支出合计", "支出合计"})
+
 CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _CODE_PART = re.compile(r"^\d{2,3}$")
 UNIT_LINE = re.compile(r"单位[:：]\s*(万元|亿元|元)")
@@ -292,12 +294,15 @@ def compose_codes(rows: list[BudgetRow]) -> list[BudgetRow]:
 def drop_repeats(rows: list[BudgetRow]) -> list[BudgetRow]:
     """A coded row printed twice in a row (same code, label and amounts: a 项 printed with its 款's code and
     name) is one row: read twice, it would be counted twice in its parent's sum. Uncoded lines may repeat for
-    real (two projects of one name and amount), so only coded rows are merged."""
+    real (two projects of one name and amount), so only coded rows are merged; the 合计 line repeated on a
+    continuation page is dropped too."""
     out: list[BudgetRow] = []
     for row in rows:
         prev = out[-1] if out else None
         if prev is not None and row.code is not None and _same_print(prev, row):
             continue
+        if row.code is None and any(_same_print(r, row) and r.label in TOTAL_LABELS for r in out):
+            continue  # the 合计 line printed again at the top of a continuation page
         out.append(row)
     return out
 

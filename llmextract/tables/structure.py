@@ -19,8 +19,8 @@ from decimal import Decimal
 
 from llmextract.tables.header import Header
 from llmextract.tables.model import BudgetRow, TableKind
+from llmextract.tables.rows import TOTAL_LABELS
 
-TOTAL_LABELS = frozenset({"合计", "总计", "部门合计", "本年支出合计", "支出合计"})
 _PART = re.compile(r"^其中[:：]?")
 _CATEGORY = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 # Rows of a 收支总表 between 本年合计 and 总计 that balance the two sides.
@@ -38,14 +38,35 @@ _UNIT_HEADER = re.compile(r"单位名称|单位$|预算单位")
 _PROJECT_KINDS = ("projects", "projects_carryover")
 
 
+# The classes (类) of the economic classification. A table by economic class that prints no codes
+# names each class on a line of its own (its other label cells empty) above the items of that class.
+_ECONOMIC_CLASSES = frozenset(
+    {
+        "工资福利支出",
+        "商品和服务支出",
+        "对个人和家庭的补助",
+        "债务利息及费用支出",
+        "资本性支出",
+        "资本性支出（基本建设）",
+        "对企业补助",
+        "对企业补助（基本建设）",
+        "对社会保障基金补助",
+        "其他支出",
+    }
+)
+
+
 def assign_roles(kind: TableKind, rows: list[BudgetRow], header: Header) -> list[BudgetRow]:
     if kind in _PROJECT_KINDS:
         return _project_roles(rows, header.label_columns())
+    uncoded_classes = kind in ("basic_economic", "economic") and not any(r.code for r in rows)
     out = []
     for row in rows:
         role = _role(row)
         if role == "item" and kind in ("summary", "fiscal_summary") and _BALANCING.search(row.label):
             role = "balancing"
+        if role == "item" and uncoded_classes and row.label in _ECONOMIC_CLASSES and len(row.labels) == 1:
+            role = "category"
         out.append(replace(row, role=role) if role != row.role else row)
     return out
 

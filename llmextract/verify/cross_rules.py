@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from llmextract.core.document import Document
@@ -98,6 +99,9 @@ def check_cross(doc: Document, tables: list[BudgetTable], checker: Checker) -> N
                 [(a.start, a.end) for a in amounts[:1]] + [(c[1].start, c[1].end) for c in candidates],
             )
 
+    if summary is not None and expenditure is not None and not summary.final_accounts:
+        _summary_classes(summary, expenditure, checker)
+
     admin = admin_cost_cell(tables)
     public = total_cell(economic, "公用经费")
     if admin and public:
@@ -121,3 +125,27 @@ def _income_vs_expenditure(checker: Checker, income: Located, carried: Located |
         f"{shown} ({income[0].title})",
         [(income[1].start, income[1].end), (spent[1].start, spent[1].end)],
     )
+
+
+_NUMBERING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+
+
+def _summary_classes(summary: BudgetTable, expenditure: BudgetTable, checker: Checker) -> None:
+    """Each 支出 item of the 收支总表 ("八、社会保障和就业支出") = the 合计 of that 类 in the 支出表 (both tables
+    cover all funds). The item is found by its name; an item no 类 of the 支出表 is named like is skipped."""
+    total = expenditure.column("合计")
+    halves = sorted({c.side for c in summary.columns})
+    column = next((c for c in summary.columns if c.side == halves[-1]), None) if halves else None
+    if total is None or column is None or expenditure.final_accounts:
+        return
+    lines = [r for r in expenditure.rows if r.code and len(r.code) == 3]
+    classes = {r.label: r for r in lines}
+    if len(classes) < len(lines):
+        return  # a 类 printed once per unit: the 支出表 breaks the department down, its lines are not totals
+    for row in summary.rows:
+        name = _NUMBERING.sub("", row.label_for(column))
+        item, line = row.amount(column), classes.get(name)
+        cell = line.amount(total) if line is not None else None
+        if item is None or cell is None or not _NUMBERING.match(row.label_for(column)):
+            continue
+        _equal(checker, "cross.summary-classes", (summary, item), (expenditure, cell), name)

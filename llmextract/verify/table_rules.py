@@ -36,6 +36,7 @@ def check_table(doc: Document, table: BudgetTable, checker: Checker) -> None:
         checker.unchecked("table.parsed", f"{table.title}: no rows could be read", [(table.start, table.end)])
         return
     _code_hierarchy(table, checker)
+    _named_classes(table, checker)
     _total_of_classes(table, checker)
     _column_parts(table, checker)
     if table.kind in ("summary", "fiscal_summary"):
@@ -96,6 +97,26 @@ def _code_hierarchy(table: BudgetTable, checker: Checker) -> None:
                 parent.amount(col),
                 parts,
                 (parent.start, parent.end),
+            )
+
+
+def _named_classes(table: BudgetTable, checker: Checker) -> None:
+    """The code hierarchy of a table that prints no codes: each class line (its name alone on its line) =
+    Σ the items below it, up to the next class line."""
+    if table.kind in ("projects", "projects_carryover"):
+        return  # a project list's categories are summed with its units (_project_list)
+    rows = list(table.rows)
+    heads = [i for i, r in enumerate(rows) if r.role == "category"]
+    for k, i in enumerate(heads):
+        end = heads[k + 1] if k + 1 < len(heads) else len(rows)
+        items = [r for r in rows[i + 1 : end] if r.role == "item"]
+        if not items:
+            continue
+        for col in table.columns:
+            parts = [(r.label[:20], r.amount(col)) for r in items]
+            what = f"{rows[i].label} [{col.name or col.index}]"
+            sum_check(
+                checker, "table.code-hierarchy", table, what, rows[i].amount(col), parts, (rows[i].start, rows[i].end)
             )
 
 

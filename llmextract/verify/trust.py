@@ -3,7 +3,10 @@
 A reading is trusted when
 - every amount column sits under a header cell (its amounts are mapped to a header by position; amounts
   under no header mean a row shifted against the header), and
-- most of the table's own relations hold: fewer than ``MIN_FAILURES`` fail, or fewer than half of them.
+- most of the table's own relations hold: no kind of relation (a rule: the code hierarchy, 合计 = 基本 +
+  项目, the sources sum …) fails on ``MIN_FAILURES`` or more of its checks and on more than half of them.
+  Kinds are counted apart because a misread column breaks one kind on every row while the others hold
+  (column sums by code do not care what a column is called).
 
 The row structure (codes, 其中 rows, subtotal and balancing rows, units vs projects) is recognised by the
 parser (:mod:`llmextract.tables.structure`); a structure read wrongly shows as relations that fail
@@ -16,6 +19,7 @@ that fails on a cell of a distrusted table is not checkable, with the reason (:m
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from llmextract.core.document import Document
@@ -34,22 +38,24 @@ _EVIDENCE = 3  # failing relations quoted in the warning
 @dataclass
 class Verdict:
     table: BudgetTable
-    passed: int = 0
+    checks: Counter[str] = field(default_factory=Counter)  # by rule
     failed: list[Finding] = field(default_factory=list)
     unmapped: list[int] = field(default_factory=list)  # amount columns under no header cell
 
     @property
     def trusted(self) -> bool:
-        return not self.unmapped and not self.mostly_fail
+        return not self.unmapped and not self.failing_kinds()
 
-    @property
-    def mostly_fail(self) -> bool:
-        return len(self.failed) >= MIN_FAILURES and len(self.failed) * 2 > len(self.failed) + self.passed
+    def failing_kinds(self) -> list[str]:
+        """Rules that fail on ``MIN_FAILURES`` or more of this table's checks and on more than half."""
+        failures = Counter(f.rule_id for f in self.failed)
+        return [r for r, n in failures.items() if n >= MIN_FAILURES and n * 2 > self.checks[r]]
 
     def reason(self) -> str:
         if self.unmapped:
             return f"amounts in column {', '.join(map(str, self.unmapped))} sit under no header cell"
-        return f"{len(self.failed)} of its {len(self.failed) + self.passed} relations fail"
+        failures = Counter(f.rule_id for f in self.failed)
+        return ", ".join(f"{r} fails on {failures[r]} of its {self.checks[r]} checks" for r in self.failing_kinds())
 
 
 def own_relations(doc: Document, table: BudgetTable, checker: Checker) -> None:
@@ -68,7 +74,7 @@ def judge(doc: Document, table: BudgetTable) -> tuple[Verdict, Checker]:
     scratch = Checker(doc)
     own_relations(doc, table, scratch)
     report = scratch.report
-    verdict = Verdict(table, report.passed, [f for f in report.findings if f.severity in ("error", "warning")])
+    verdict = Verdict(table, report.by_rule, [f for f in report.findings if f.severity in ("error", "warning")])
     # A raw text dump names its columns from a header line it cannot place (no header cells): not unmapped.
     if any(c.header for c in table.columns):
         verdict.unmapped = [c.index for c in table.columns if not c.header]
@@ -104,15 +110,17 @@ def _why(verdict: Verdict) -> str:
 
 def _suspect(verdict: Verdict, scratch: VerificationReport, checker: Checker) -> None:
     table = verdict.table
-    quoted = "; ".join(f.message.removeprefix(f"{table.title}: ") for f in verdict.failed[:_EVIDENCE])
+    kinds = verdict.failing_kinds()
+    evidence = [f for f in verdict.failed if f.rule_id in kinds][:_EVIDENCE]
+    quoted = "; ".join(f.message.removeprefix(f"{table.title}: ") for f in evidence)
     spans: list[Span] = [(table.start, table.end)]
-    spans += [(loc.start, loc.end) for f in verdict.failed[:_EVIDENCE] for loc in f.locations]
+    spans += [(loc.start, loc.end) for f in evidence for loc in f.locations]
     checker.failed(
         RULE,
         f"{table.title}: the reading of this table is not trusted: {verdict.reason()}"
         + (f", e.g. {quoted}" if quoted else "")
         + "; its figures are not checked",
-        "most relations of a table hold",
+        "most relations of each kind hold",
         verdict.reason(),
         spans,
     )
