@@ -87,8 +87,13 @@ def check_cross(doc: Document, tables: list[BudgetTable], checker: Checker) -> N
             # own column beside 项目支出 (湖州 表10 against 表03).
             business = total_cell(expenditure, "事业单位经营")
             if not ok and business is not None and candidates[0][0] is expenditure:
-                wider = [*terms, Figure(-as_unit(business, table.unit).value, as_unit(business, table.unit).step)]
-                ok = sum_holds(as_unit(candidates[0], table.unit), wider)
+                ok = sum_holds(as_unit(candidates[0], table.unit), [*terms, _negated(as_unit(business, table.unit))])
+            # A list with a 上年结转 column holds projects paid from last year's balance, which a 支出表 of this
+            # year's budget leaves out (烟台 公开表11 against 公开表3).
+            carried = total_cell(table, "上年结转")
+            if not ok and carried is not None:
+                narrower = [*terms, _negated(as_unit(carried, table.unit))]
+                ok = any(sum_holds(as_unit(c, table.unit), narrower) for c in candidates)
             shown = ", ".join(f"{fmt(as_unit(c, table.unit).value)} ({c[0].title})" for c in candidates)
             checker.check(
                 ok,
@@ -106,6 +111,10 @@ def check_cross(doc: Document, tables: list[BudgetTable], checker: Checker) -> N
     public = total_cell(economic, "公用经费")
     if admin and public:
         _equal(checker, "cross.admin-cost", admin, public, "机关运行经费 vs 公用经费")
+
+
+def _negated(f: Figure) -> Figure:
+    return Figure(-f.value, f.step)
 
 
 def _income_vs_expenditure(checker: Checker, income: Located, carried: Located | None, spent: Located) -> None:

@@ -230,3 +230,14 @@ def test_real_error_travel_costs_yantai_p24():
     assert error.rule_id == "table.sources-sum"
     assert "差旅费" in error.message
     assert error.actual == "4.50" and "一般公共预算 5.50" in (error.expected or "")
+
+
+# B10 — a list whose 合计 includes a project paid from 上年结转 (考古经费 54.24), against the 项目支出 of a 支出表
+# of this year's budget: 9,798.66 − 54.24 = 9,744.42.
+def test_project_list_with_carried_over_projects_against_this_years_spending_yantai_p28():
+    tables, report = _read("烟台/pages/烟台文旅_p13-14_p28-29.pdf")
+    assert [t.kind for t in tables] == ["expenditure", "projects"]
+    assert report.by_rule["cross.project-list"] == 1
+    assert _errors(report) == []
+    edit, planted = _planted("烟台/pages/烟台文旅_p13-14_p28-29.pdf", "1,072.82", "1,082.82")
+    assert any(f.rule_id == "cross.project-list" and f.severity == "error" for f in planted.findings)
