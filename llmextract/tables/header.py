@@ -59,6 +59,9 @@ class Header:
     def side(self, col: int) -> int:
         return sum(1 for s in self.sides[1:] if col >= s)
 
+    def side_start(self, col: int) -> int:
+        return self.sides[self.side(col)]
+
     def label_columns(self) -> dict[int, str]:
         """Columns whose header names a label (项目, 单位名称, 项目名称 …), by column."""
         return {c.first: compact(c.text) for c in self.cells if _LABEL_HEADER.match(compact(c.text))}
@@ -119,12 +122,12 @@ def _sides(cells: list[HeaderCell], rows: list[list[str]]) -> tuple[int, ...]:
 
 
 # Headers of an amount column that name no particular amount: "2024年", "预算数", "金额".
-_AMOUNT_HEADER = re.compile(r"\d{4}年|预算|决算|金额|数$")
+_AMOUNT_HEADER = re.compile(r"^(\d{4}年度?)?(预算数|决算数|预算|决算|金额|数额)?([（(][^）)]*[）)])?$")
 
 
 def _names_amount(cells: list[HeaderCell], col: int) -> bool:
     return any(
-        c.first <= col <= c.last and (column_name((c.text,)) or _AMOUNT_HEADER.search(compact(c.text))) for c in cells
+        c.first <= col <= c.last and (column_name((c.text,)) or _AMOUNT_HEADER.match(compact(c.text))) for c in cells
     )
 
 

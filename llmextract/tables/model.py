@@ -58,6 +58,7 @@ class Column:
     name: str
     header: tuple[str, ...]
     side: int = 0
+    side_start: int = 0  # the first column of its half
 
     @property
     def group(self) -> str:
@@ -83,11 +84,15 @@ class BudgetRow:
         return None if column is None else self.amounts.get(column.index)
 
     def label_for(self, column: Column) -> str:
-        """The row's label on the column's side: the first label after the amounts of the other side (a
-        two-sided 收支总表 has 收入 items on the left and 支出 items on the right of one row)."""
-        other = max((i for i in self.amounts if i < column.index), default=-2)
-        here = [x for x, i in zip(self.labels, self.label_columns, strict=False) if other < i < column.index and x]
-        return here[0] if here else self.label
+        """The row's label in the column's half: its first label cell between the half's first column and
+        the column (a two-sided 收支总表 has 收入 items on the left and 支出 items on the right of one row);
+        "" when that half of the row has no label."""
+        here = [
+            x
+            for x, i in zip(self.labels, self.label_columns, strict=False)
+            if (column.side_start <= i < column.index or (i < 0 and column.side_start == 0)) and x
+        ]
+        return here[0] if here else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,7 +222,8 @@ def _columns(header: Header, rows: list[BudgetRow], final: bool) -> tuple[Column
     columns: list[Column] = []
     for i in used:
         path = header.path(i, set(used))
-        columns.append(Column(i, column_name(path, final_accounts=final), path, header.side(i)))
+        name = column_name(path, final_accounts=final)
+        columns.append(Column(i, name, path, header.side(i), header.side_start(i)))
     return tuple(columns)
 
 

@@ -56,8 +56,10 @@ _THREE_PUBLIC = (
 def three_public_items(table: BudgetTable) -> list[dict[str, Amount | None]]:
     """The 三公 items per measure: one dict per amount column (vertical layout) or per data row (horizontal)."""
     measures: list[dict[str, Amount | None]] = []
-    horizontal = [r for r in table.rows if r.label == ""]
     names = {name for _, name in _THREE_PUBLIC} | {"合计"}
+    # Items as columns: the one data row of a horizontal table, or one row per unit (杭州 表7).
+    by_column = sum(1 for c in table.columns if c.name.split(":")[-1] in names) >= 2
+    horizontal = list(table.rows) if by_column else [r for r in table.rows if r.label == ""]
     if horizontal:
         for row in horizontal:
             # 决算 tables print a 预算数 block and a 决算数 block side by side: a repeated name starts a block.

@@ -168,7 +168,11 @@ def _join_tail(line: Line, cells: list[Cell], tail: str) -> tuple[Line, list[Cel
 def continued_row(above: list[Cell], below: list[Cell]) -> list[Cell] | None:
     """``above`` with ``below`` joined into it, when ``below`` (the first row of a page) is the rest of
     ``above`` (the last row of the page before): every number of ``below`` completes a number of ``above``
-    that lacks the decimals its row prints ("12,437.3" + "6"), and ``below`` has a number; else None."""
+    that lacks the decimals its row prints ("12,437.3" + "6"), and ``below`` has a number; or ``below`` has
+    no number and closes the brackets its labels left open ("杭州市公安局交通治安分局（水上" + "治安分局）");
+    else None."""
+    if not any(c.text and is_amount(c.text) for c in below):
+        return _closed_labels(above, below)
     places = [_places(c.text) for c in above if c.text and is_amount(c.text)]
     usual = max(places, default=0)
     joined: list[Cell] = []
@@ -187,6 +191,20 @@ def continued_row(above: list[Cell], below: list[Cell]) -> list[Cell] | None:
             return None
         joined.append(Cell(a.text + b.text, a.start if a.text else b.start, b.end))
     return joined if completes else None
+
+
+def _closed_labels(above: list[Cell], below: list[Cell]) -> list[Cell] | None:
+    joined = list(above)
+    closes = False
+    for i, b in enumerate(below):
+        if not b.text:
+            continue
+        a = above[i] if i < len(above) else None
+        if a is None or not a.text or is_amount(a.text) or a.text.count("（") <= a.text.count("）"):
+            return None
+        joined[i] = Cell(a.text + b.text, a.start, b.end)
+        closes = True
+    return joined if closes else None
 
 
 def _cut(head: str, tail: str, usual: int) -> bool:

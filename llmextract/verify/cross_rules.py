@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from llmextract.core.document import Document
 from llmextract.core.numbers import convert
-from llmextract.tables import BudgetTable
+from llmextract.tables import Amount, BudgetTable
 from llmextract.tables.queries import (
     Located,
     admin_cost_cell,
@@ -137,24 +137,36 @@ def _income_vs_expenditure(checker: Checker, income: Located, carried: Located |
 
 
 _NUMBERING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_YEAR_TOTAL = re.compile(r"^(本年支出合计|支出合计|支出总计|总计)")
 
 
 def _summary_classes(summary: BudgetTable, expenditure: BudgetTable, checker: Checker) -> None:
-    """Each 支出 item of the 收支总表 ("八、社会保障和就业支出") = the 合计 of that 类 in the 支出表 (both tables
-    cover all funds). The item is found by its name; an item no 类 of the 支出表 is named like is skipped."""
+    """The 支出 items of the 收支总表 (its last half, above 本年支出合计) against the 支出表 (both cover all
+    funds): when the items' names, in order, are exactly the 支出表's 类 lines ("一、一般公共服务支出" …, its
+    numbered items when 款 and 项 follow them unnumbered) or exactly all its lines (类, 款 and 项 by name, as 杭州
+    prints them), each item = that line's 合计."""
     total = expenditure.column("合计")
     halves = sorted({c.side for c in summary.columns})
     column = next((c for c in summary.columns if c.side == halves[-1]), None) if halves else None
     if total is None or column is None or expenditure.final_accounts:
         return
-    lines = [r for r in expenditure.rows if r.code and len(r.code) == 3]
-    classes = {r.label: r for r in lines}
-    if len(classes) < len(lines):
-        return  # a 类 printed once per unit: the 支出表 breaks the department down, its lines are not totals
+    items: list[tuple[str, Amount]] = []
+    numbered: list[tuple[str, Amount]] = []
     for row in summary.rows:
-        name = _NUMBERING.sub("", row.label_for(column))
-        item, line = row.amount(column), classes.get(name)
-        cell = line.amount(total) if line is not None else None
-        if item is None or cell is None or not _NUMBERING.match(row.label_for(column)):
-            continue
-        _equal(checker, "cross.summary-classes", (summary, item), (expenditure, cell), name)
+        label = row.label_for(column)
+        if _YEAR_TOTAL.match(label):
+            break
+        amount = row.amount(column)
+        if label and amount is not None:
+            items.append((_NUMBERING.sub("", label), amount))
+            if _NUMBERING.match(label):
+                numbered.append(items[-1])
+    lines = [r for r in expenditure.rows if r.role == "item" and r.amount(total) is not None]
+    classes = [r for r in lines if r.code and len(r.code) == 3]
+    for named, candidate in ((numbered, classes), (items, classes), (items, lines)):
+        if named and [r.label for r in candidate] == [name for name, _ in named]:
+            for (name, item), line in zip(named, candidate, strict=True):
+                cell = line.amount(total)
+                assert cell is not None
+                _equal(checker, "cross.summary-classes", (summary, item), (expenditure, cell), name)
+            return

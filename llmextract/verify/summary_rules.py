@@ -4,7 +4,8 @@ plus the rows below it (上年结转, 年终结余, …) add up to 收入(支出
 Only the balance 收入总计 = 支出总计 was checked before, so a misprinted item or 本年合计 went unnoticed. Each
 column is checked on its own; a column is skipped when an item above 本年合计 is not a top-level item
 ("一、…") on both sides of the row, because sub-items ("其中", "1、", an unnumbered fund under 财政拨款收入)
-would be counted twice; below 本年合计 only the balancing rows (结转, 结余, 实户资金) are terms (numbered or
+would be counted twice (in a two-sided table, read half by half, the numbered items are summed, and each
+against its fund lines); below 本年合计 only the balancing rows (结转, 结余, 实户资金) are terms (numbered or
 fund-named rows under them break them down). In a two-sided table a column's rows are named by the labels of
 its own half (收入 items for the 收入 column, 支出 items for the 支出 columns).
 """
@@ -25,6 +26,7 @@ _TOP_ITEM = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|其中)")
 _CARRIED = re.compile(r"结转|结余|实户资金")
 _FUND = re.compile(r"^(一般公共预算|政府性基金|国有资本经营)")
+_FUND_LINE = re.compile(r"^(\d+[、.．]|[（(]\d+[)）])?(一般公共预算|政府性基金|国有资本经营)(预算)?(收入|拨款)?$")
 RULE = "table.summary-columns"
 
 
@@ -71,12 +73,41 @@ def check_summary_columns(table: BudgetTable, checker: Checker) -> None:
         if items and all(_TOP_ITEM.match(compact(x)) for r in items for x in _labels(r, col, sided) if x):
             parts = [(_labels(r, col, sided)[0][:20], r.amount(col)) for r in items]
             sum_check(checker, RULE, table, f"本年合计 ({name})", year, parts, span)
+        elif sided:
+            _numbered_items(table, checker, rows[:year_i], col, year)
         grand = rows[grand_i].amount(col) if grand_i is not None else None
         if grand is not None and grand_i is not None:
             below = _carried_over(rows[year_i + 1 : grand_i], col, sided)
             if below is None:
                 continue
             sum_check(checker, RULE, table, f"总计 ({name})", grand, [("本年合计", year), *below], span)
+
+
+def _numbered_items(table: BudgetTable, checker: Checker, rows: list[BudgetRow], col: Column, year: Amount) -> None:
+    """One half of a two-sided table whose items are numbered (一、财政拨款 …) with unnumbered lines below
+    them: 本年合计 = Σ the numbered items. The lines under a numbered item may be one level (the funds of
+    财政拨款: 一般公共预算, 政府性基金预算, 国有资本经营预算) or two (a 类's 款 and 项, told apart only by
+    indentation): an item is summed from its lines only when they all name a fund."""
+    labelled = [(compact(r.label_for(col)), r) for r in rows]
+    labelled = [(x, r) for x, r in labelled if x]
+    if not labelled or not _TOP_ITEM.match(labelled[0][0]):
+        return
+    groups: list[tuple[BudgetRow, list[BudgetRow]]] = []
+    for label, row in labelled:
+        if _TOP_ITEM.match(label):
+            groups.append((row, []))
+        else:
+            groups[-1][1].append(row)
+    span = (table.start, table.end)
+    name = col.name or "金额"
+    tops = [(top.label_for(col)[:20], top.amount(col)) for top, _ in groups]
+    sum_check(checker, RULE, table, f"本年合计 ({name})", year, tops, span)
+    for top, lines in groups:
+        shown = [r for r in lines if r.amount(col) is not None]
+        if shown and all(_FUND_LINE.match(compact(r.label_for(col))) for r in lines):
+            parts = [(r.label_for(col)[:20], r.amount(col)) for r in shown]
+            what = f"{top.label_for(col)[:20]} ({name})"
+            sum_check(checker, RULE, table, what, top.amount(col), parts, (top.start, top.end))
 
 
 ROWS_RULE = "cross.rows-by-code"

@@ -211,6 +211,8 @@ def test_flat_list_with_a_unit_column_keeps_its_real_error_hangzhou_p32_33():
     (projects,), report = _read("杭州/pages/杭州公安_p32-33.pdf")
     assert [r.role for r in projects.rows].count("item") == 33
     assert all(r.label != r.labels[0] for r in projects.rows if r.role == "item")  # named by the project
+    # The unit name wrapped over the page break ("…交通治安分局（水上" / "治安分局）") is whole again.
+    assert projects.rows[19].labels[0] == "杭州市公安局交通治安分局（水上治安分局）"
     (error,) = [f for f in report.findings if f.severity == "error"]
     assert error.rule_id == "table.project-list-total"
     assert error.actual == "106,512.00" and "= 106,313.00" in (error.expected or "")

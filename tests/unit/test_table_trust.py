@@ -169,3 +169,14 @@ def test_decimals_wrapped_onto_their_own_line_in_a_raw_dump_synthetic(tmp_path):
     row = next(r for r in table.rows if r.code == "201")
     assert [a.text for a in row.amounts.values()] == ["52,345.24", "52,333.24"]
     assert [a.text for a in table.rows[-1].amounts.values()] == ["12.00", "12.00"]
+
+
+def test_an_untitled_table_does_not_inherit_the_previous_header_synthetic(tmp_path):
+    # A second table whose title the parser does not know follows the 支出表 directly: its header differs, so
+    # its rows are not read as 科目 lines of the 支出表 under 合计 | 基本支出 | 项目支出.
+    other = ["项目\t预算数\t项目\t合计\t一般公共预算", "一、一般公共预算\t300.00\t一、一般公共服务支出\t300.00\t300.00"]
+    doc = _doc(tmp_path, _spending(CONSISTENT) + other)
+    (table,) = parse_tables(doc)
+    assert [r.code for r in table.rows] == [r[0] or None for r in CONSISTENT]
+    assert "一般公共预算" not in doc.text[table.start : table.end]
+    assert [f for f in verify(doc).findings if f.severity != "info"] == []
