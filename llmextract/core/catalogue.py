@@ -28,7 +28,12 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("table.code-hierarchy", "error", "each 类 (3-digit code) equals the sum of its 款, each 款 the sum of its 项"),
+    Rule(
+        "table.code-hierarchy",
+        "error",
+        "each 类 (3-digit code) equals the sum of its 款, each 款 the sum of its 项 (in a table by economic class "
+        "that prints no codes: each class line the sum of the items under it)",
+    ),
     Rule("table.total-of-classes", "error", "the 合计 row equals the sum of the 类 rows, column by column"),
     Rule(
         "table.basic-plus-project",
@@ -41,7 +46,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "table.summary-columns",
         "error",
-        "收支总表, column by column: the items add up to 本年收入(支出)合计, 本年合计 + 结转/结余 to 总计",
+        "收支总表, column by column and half by half: the items (or the numbered items, each = its fund lines) "
+        "add up to 本年收入(支出)合计, 本年合计 + the balancing rows (结转, 结余, 实户资金) to 总计",
     ),
     Rule(
         "table.sources-sum",

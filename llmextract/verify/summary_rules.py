@@ -59,6 +59,7 @@ def check_summary_columns(table: BudgetTable, checker: Checker) -> None:
     rows = list(table.rows)
     year_i = _index(rows, _YEAR_TOTALS)
     if year_i is None:
+        _without_year_totals(table, checker, rows)
         return
     grand_i = _index(rows, _GRAND_TOTALS, year_i + 1)
     span = (table.start, table.end)
@@ -83,7 +84,21 @@ def check_summary_columns(table: BudgetTable, checker: Checker) -> None:
             sum_check(checker, RULE, table, f"总计 ({name})", grand, [("本年合计", year), *below], span)
 
 
-def _numbered_items(table: BudgetTable, checker: Checker, rows: list[BudgetRow], col: Column, year: Amount) -> None:
+def _without_year_totals(table: BudgetTable, checker: Checker, rows: list[BudgetRow]) -> None:
+    """A two-sided table that prints no 本年合计 line (上海, 杭州 财政拨款收支总表): 总计 is the sum of its half's
+    numbered items and balancing lines."""
+    grand_i = _index(rows, _GRAND_TOTALS)
+    if grand_i is None or not any(c.side for c in table.columns):
+        return
+    for col in table.columns:
+        grand = rows[grand_i].amount(col)
+        if grand is not None:
+            _numbered_items(table, checker, rows[:grand_i], col, grand, "总计")
+
+
+def _numbered_items(
+    table: BudgetTable, checker: Checker, rows: list[BudgetRow], col: Column, year: Amount, what: str = "本年合计"
+) -> None:
     """One half of a two-sided table whose items are numbered (一、财政拨款 …) with unnumbered lines below
     them: 本年合计 = Σ the numbered items. The lines under a numbered item may be one level (the funds of
     财政拨款: 一般公共预算, 政府性基金预算, 国有资本经营预算) or two (a 类's 款 and 项, told apart only by
@@ -94,14 +109,15 @@ def _numbered_items(table: BudgetTable, checker: Checker, rows: list[BudgetRow],
         return
     groups: list[tuple[BudgetRow, list[BudgetRow]]] = []
     for label, row in labelled:
-        if _TOP_ITEM.match(label):
+        # A balancing line (上年结转结余) is a term of its own, unless numbered "1." under one.
+        if _TOP_ITEM.match(label) or (_CARRIED.search(label) and not _NUMBERED.match(label)):
             groups.append((row, []))
         else:
             groups[-1][1].append(row)
     span = (table.start, table.end)
     name = col.name or "金额"
     tops = [(top.label_for(col)[:20], top.amount(col)) for top, _ in groups]
-    sum_check(checker, RULE, table, f"本年合计 ({name})", year, tops, span)
+    sum_check(checker, RULE, table, f"{what} ({name})", year, tops, span)
     for top, lines in groups:
         shown = [r for r in lines if r.amount(col) is not None]
         if shown and all(_FUND_LINE.match(compact(r.label_for(col))) for r in lines):
