@@ -22,8 +22,8 @@ from llmextract.tables.kinds import column_name, compact
 
 # Header words of a label column: the item's name or code, a unit, a project.
 _LABEL_HEADER = re.compile(
-    r"^(项目|项\s*目|科目|收入项目|支出项目|收入|支出|科目名称|功能分类科目名称|经济分类科目名称|"
-    r"支出功能分类科目|单位名称|单位|项目名称|支出项目类别.*|项目类别.*|功能分类科目编码|科目编码|编码)$"
+    r"^(项目|科目|收入项目|支出项目|收入|支出|.*科目名称|.*科目编码|.*科目代码|支出功能分类科目|单位名称|单位|"
+    r"项目名称|支出项目类别.*|项目类别.*|编码|代码)$"
 )
 # A row that numbers the columns ("** ** 1 2 3", "栏次 1 2 3", "行次 1 2 3") is header furniture.
 _ORDINAL_LABELS = frozenset({"*", "**", "栏次", "行次", "栏号", "序号", "#"})
@@ -126,9 +126,13 @@ _AMOUNT_HEADER = re.compile(r"^(\d{4}年度?)?(预算数|决算数|预算|决算
 
 
 def _names_amount(cells: list[HeaderCell], col: int) -> bool:
-    return any(
-        c.first <= col <= c.last and (column_name((c.text,)) or _AMOUNT_HEADER.match(compact(c.text))) for c in cells
-    )
+    """Whether the column's own header cell (the lowest one over it; a group header such as 人员经费 spans a
+    whole block, labels included) names an amount."""
+    over = [c for c in cells if c.first <= col <= c.last]
+    if not over:
+        return False
+    own = max(over, key=lambda c: c.row)
+    return bool(column_name((own.text,)) or _AMOUNT_HEADER.match(compact(own.text)))
 
 
 def is_header_row(texts: list[str]) -> bool:

@@ -159,7 +159,12 @@ def _parse_block(doc: Document, kind: TableKind, title: Line, lines: list[Line])
     code_cols = code_columns(header_rows)
     skip = _line_number_columns(header_rows)
     data, stop = _data_rows(split[first_data:], header)
-    rows = [row for ln, cells in data if (row := read_row(ln, cells, code_cols, skip)) is not None]
+    rows = [
+        row
+        for block in _blocks_side_by_side(data, header, code_cols)
+        for ln, cells in block
+        if (row := read_row(ln, cells, code_cols, skip)) is not None
+    ]
     rows = assign_roles(kind, drop_repeats(compose_codes(rows)), header)
     columns = _columns(header, rows, final)
     if not any(c.name for c in columns):
@@ -210,6 +215,28 @@ def _data_rows(
             continue
         out.append((line, cells))
     return out, None
+
+
+def _blocks_side_by_side(
+    data: list[tuple[Line, list[Cell]]], header: Header, code_cols: list[int]
+) -> list[list[tuple[Line, list[Cell]]]]:
+    """A 决算 明细表 prints blocks side by side, each with its own 科目编码 | 科目名称 | 金额 (人员经费 on the left,
+    公用经费 on the right): each block is read as a run of rows of its own, the left block's first, so that a
+    code's children follow it. Other tables are one block."""
+    starts = list(header.sides)
+    coded = [s for k, s in enumerate(starts) if any(s <= c < (starts[k + 1 :] or [1 << 16])[0] for c in code_cols)]
+    if len(starts) < 2 or len(coded) < 2:
+        return [data]
+    blocks: list[list[tuple[Line, list[Cell]]]] = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else 1 << 16
+        blocks.append(
+            [
+                (ln, [c if start <= i < end else Cell("", c.start, c.start) for i, c in enumerate(cells)])
+                for ln, cells in data
+            ]
+        )
+    return blocks
 
 
 def _line_number_columns(header_rows: list[list[Cell]]) -> set[int]:

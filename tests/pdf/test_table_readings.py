@@ -243,3 +243,16 @@ def test_project_list_with_carried_over_projects_against_this_years_spending_yan
     assert _errors(report) == []
     edit, planted = _planted("烟台/pages/烟台文旅_p13-14_p28-29.pdf", "1,072.82", "1,082.82")
     assert any(f.rule_id == "cross.project-list" and f.severity == "error" for f in planted.findings)
+
+
+# Blocks printed side by side (决算 基本支出表: 人员经费 {科目编码 | 科目名称 | 金额} beside 公用经费 {…}): each
+# block's codes are a hierarchy of their own; the right block used to be cut off at its first code.
+def test_side_by_side_blocks_each_keep_their_code_hierarchy_foshan_p17_20():
+    (economic,), report = _read("佛山/pages/佛山_p17-20.pdf")
+    codes = [r.code for r in economic.rows]
+    assert "301" in codes and "302" in codes and "30239" in codes
+    assert [c.side for c in economic.columns] == [0, 1]
+    assert report.by_rule["table.code-hierarchy"] >= 4
+    assert _errors(report) == []
+    edit, planted = _planted("佛山/pages/佛山_p17-20.pdf", "16.19", "13.19")
+    assert _names_cell(planted, edit)
