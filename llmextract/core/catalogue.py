@@ -18,6 +18,8 @@ PROSE_PARSE_FAILED = "prose.parse-failed"
 RULE_FAILED = "verify.rule-failed"
 # Findings that say llmextract itself failed on part of a document (not that the document is wrong).
 FAILURE_RULES = frozenset({LLM_FAILED, BLOCK_FAILED, TABLE_PARSE_FAILED, PROSE_PARSE_FAILED, RULE_FAILED})
+# Findings about how llmextract read the document, not about the document's consistency (no verifier claim).
+READING_RULES = FAILURE_RULES | {HYBRID_DISAGREEMENT}
 
 
 @dataclass(frozen=True, slots=True)
