@@ -31,25 +31,56 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("table.code-hierarchy", "error", "each 类 (3-digit code) equals the sum of its 款, each 款 the sum of its 项"),
+    Rule(
+        "table.code-hierarchy",
+        "error",
+        "each 类 (3-digit code) equals the sum of its 款, each 款 the sum of its 项 (in a table by economic class "
+        "that prints no codes: each class line the sum of the items under it)",
+    ),
     Rule("table.total-of-classes", "error", "the 合计 row equals the sum of the 类 rows, column by column"),
-    Rule("table.basic-plus-project", "error", "合计 = 基本支出 + 项目支出 on every row"),
+    Rule(
+        "table.basic-plus-project",
+        "error",
+        "合计 = 基本支出 (or 人员经费 + 公用经费 under a 基本支出 group header) + 项目支出 (+ 事业单位经营, 上缴上级, "
+        "对附属单位补助 … when the table adds them) on every row, each half of a two-sided table on its own",
+    ),
     Rule("table.personnel-plus-public", "error", "基本支出 (or 合计) = 人员经费 + 公用经费 on every row"),
     Rule("table.summary-balance", "error", "收入总计 = 支出总计 in a 收支总表 / 财政拨款收支总表"),
     Rule(
         "table.summary-columns",
         "error",
-        "收支总表, column by column: the items add up to 本年收入(支出)合计, 本年合计 + 结转/结余 to 总计",
+        "收支总表, column by column and half by half: the items (or the numbered items, each = its fund lines) "
+        "add up to 本年收入(支出)合计, 本年合计 + the balancing rows (结转, 结余, 实户资金) to 总计",
     ),
     Rule(
         "table.sources-sum",
         "error",
-        "收入表 / 基本支出表 / 项目支出表: 合计 = the sum of its funding-source columns on every row",
+        "收入表 / 基本支出表 / 项目支出表 / 财政拨款收支总表: 合计 = the sum of its funding sources on every row; "
+        "a group's 小计 (本年收入, 财政拨款, 上年结转结余) = the sum of that group's columns",
     ),
     Rule("table.three-public-parts", "error", "三公 合计 = 因公出国(境) + 公务接待 + 公务用车; 公务用车 = 购置 + 运行"),
-    Rule("table.project-list-total", "error", "the total line of the 项目支出表 equals the sum of its projects"),
+    Rule(
+        "table.project-list-total",
+        "error",
+        "项目支出表: the 合计 line = Σ its projects, each unit line = Σ its projects, the department line = Σ its "
+        "units, each category (一、二、…) = Σ its items (其中 lines are parts, never siblings)",
+    ),
     Rule("table.parsed", "info", "a standard table was found but its rows could not be read"),
+    Rule(
+        "table.reading-suspect",
+        "warning",
+        "a table reading is trusted when every amount column sits under a header cell, its rows are recognised "
+        "(codes, 其中 parts, subtotal and balancing rows, units vs projects) and most of its own relations hold "
+        "(fewer than 3, or fewer than half, fail); otherwise this one warning carries the evidence, the table's "
+        "failing checks are not_checkable, and no cross-table, prose or record check claims an error from its "
+        "figures",
+    ),
     Rule("cross.expenditure-total", "error", "the 支出表 合计 equals the 收支总表 本年支出合计 and the 收入表 合计"),
+    Rule(
+        "cross.summary-classes",
+        "error",
+        "each 支出 item of the 收支总表 (一、一般公共服务支出 …) = the 合计 of that 类 in the 支出表 (budgets only)",
+    ),
     Rule("cross.basic-economic", "error", "基本支出 of the 一般公共预算支出表 = 合计 of the 基本支出经济分类表"),
     Rule("cross.project-list", "error", "Σ 项目支出表 = 项目支出 of the 支出表 (or of the 一般公共预算支出表)"),
     Rule(

@@ -84,6 +84,10 @@ class RecordLedger:
         spans: list[Span],
         paths: Iterable[str] = (),
     ) -> None:
+        reason = self.checker.distrusted(spans)
+        if reason is not None:
+            self.unchecked(rule_id, f"{message} — not checkable: {reason}", spans, paths)
+            return
         fields = [FieldPath(p) for p in paths]
         for path in fields:
             result = self._result(path)
