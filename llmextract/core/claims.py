@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from llmextract.core.locations import Location
 
 Direction = Literal["up", "down", "flat"]
-# What a doubt is about: the figure's subject (what it is of), the change or the share said of it (whether the
-# clause belongs to this figure), or its components (whether the list is this figure's parts, and complete).
-DoubtAbout = Literal["subject", "change", "share", "components"]
+# What a doubt is about: the figure itself (whether it is the one its sentence is about: no subject printed, a
+# subject cut by a line break), its subject (what it is of: another year, a parenthesis), the change or the share
+# said of it (whether the clause belongs to this figure), or its components (whether the list is complete).
+DoubtAbout = Literal["figure", "subject", "change", "share", "components"]
 Scope = Literal["财政拨款", "一般公共预算", "政府性基金", "国有资本经营"]
 
 

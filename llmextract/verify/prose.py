@@ -209,7 +209,7 @@ def _settle(draft: _Draft, context: _Context, lead_scope: Scope | None, parent: 
     for group in draft.groups:
         for part in group:
             _settle(part, context, lead_scope, draft)
-            if not part.subject:
+            if not part.subject or any(d.about == "figure" for d in part.doubts):
                 draft.doubt("components", "a listed part has no subject: the list may be broken")
 
 
@@ -364,14 +364,14 @@ def _item(
 
 def _subject_doubts(draft: _Draft, raw: str, verb: str | None, context: _Context) -> None:
     if verb is not None:
-        draft.doubt("subject", "a change with no figure before it to be the change of")
+        draft.doubt("figure", "a change with no figure before it to be the change of")
     elif _GENERIC.match(draft.subject):
         if context.topic:
             draft.subject = context.topic
         else:
-            draft.doubt("subject", "the text names no subject for the figure")
+            draft.doubt("figure", "the text names no subject for the figure")
     elif _BROKEN_START.match(raw.strip()):
-        draft.doubt("subject", "the subject starts mid-phrase (a line or page break)")
+        draft.doubt("figure", "the subject starts mid-phrase (a line or page break)")
 
 
 def _paren_depth(text: str, start: int, end: int) -> int:

@@ -131,7 +131,7 @@ def _change_rate(
     base, last, ok = results[0]
     sign = "-" if claim.direction == "up" else "+"
     word = "增长" if claim.direction == "up" else "减少"
-    doubt = claim.doubt("change", "subject")
+    doubt = claim.doubt("change", "figure")
     if ok is None and last.high < 0:
         # An increase larger than the amount itself: last year's amount would be negative, which no budget is.
         message = (
@@ -266,7 +266,7 @@ def _share(
         return
     computed = pct(part.value, base.value)
     arithmetic = f"{fmt(part.value)} ÷ {fmt(base.value)} = {computed}%"
-    why = why or claim.doubt("share")
+    why = why or claim.doubt("share", "figure")
     if why:
         _not_checkable(checker, "prose.share", claim, f"{arithmetic} vs {claim.share_pct}%", why, [_span(claim)])
         return
@@ -297,8 +297,8 @@ def _base_doubt(
     """Why the figure taken as the share's base may not be it."""
     if part.low > base.high:
         return f"the share would exceed its base {fmt(base.value)}: the base is another figure"
-    if base_claim.doubt("subject"):
-        return f"the base {fmt(base.value)} is uncertain ({base_claim.doubt('subject')})"
+    if base_doubt := base_claim.doubt("figure", "subject"):
+        return f"the base {fmt(base.value)} is uncertain ({base_doubt})"
     if is_parent and base_claim.doubt("components"):
         return base_claim.doubt("components")
     named = _named_base(claim.text)
@@ -331,7 +331,7 @@ def _completion(claim: NarrativeClaim, previous: NarrativeClaim | None, checker:
         return
     computed = pct(actual.value, planned.value)
     arithmetic = f"{fmt(actual.value)} ÷ {fmt(planned.value)} = {computed}%"
-    why = claim.doubt("change", "subject") or budget.doubt("subject")
+    why = claim.doubt("change", "figure") or budget.doubt("figure", "subject")
     if why:
         _not_checkable(checker, "prose.completion-rate", claim, arithmetic, why, [_span(budget), _span(claim)])
         return

@@ -100,7 +100,7 @@ def amount_in_table(
             "prose.amount-in-table", f"{claim.subject} {fmt(stated.value)}{unit}: tables print {shown}", [_span(claim)]
         )
         return
-    doubt = claim.doubt("subject")
+    doubt = claim.doubt("figure", "subject")
     if doubt:
         checker.unchecked(
             "prose.amount-in-table",

@@ -132,9 +132,9 @@ def test_doubts_a_figure_in_a_parenthesis_or_of_another_year(tmp_path):
 
 def test_a_bare_budget_figure_takes_the_heading_right_above(tmp_path):
     found = _claims(tmp_path, "（一）因公出国（境）费用\n2026年预算数181.99万元，主要用于招商引资。\n\n预算数5万元。\n")
-    assert [(c.subject, c.doubt("subject")) for c in found] == [
-        ("因公出国(境)费用", None),
-        ("预算数", "the text names no subject for the figure"),
+    assert [(c.subject, c.doubt("subject"), c.doubt("figure")) for c in found] == [
+        ("因公出国(境)费用", None, None),
+        ("预算数", None, "the text names no subject for the figure"),
     ]
 
 
