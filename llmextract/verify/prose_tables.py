@@ -66,7 +66,11 @@ _WHOLE = re.compile(r"(收入|支出|收支)(预算)?(总计|合计|总额)?$|�
 _NARROW = re.compile(r"科目|[（(](类|款|项)[）)]")
 # Tables by the funds they cover: the all-funds 支出表 and the 一般公共预算 one; 三公 and 机关运行经费 are
 # 一般公共预算 (财政拨款) figures whatever the prose calls them.
-_SCOPE_KINDS = {None: ("expenditure", "general_budget"), "一般公共预算": ("general_budget",)}
+_SCOPE_KINDS = {
+    None: ("expenditure", "general_budget"),
+    "财政拨款": ("expenditure", "general_budget"),
+    "一般公共预算": ("general_budget",),
+}
 _GENERAL_KINDS = ("general_budget", "basic_economic")  # tables of 一般公共预算 funds only
 
 
@@ -90,11 +94,7 @@ def amount_in_table(
         checker.passed("prose.amount-in-table")
         return
     shown = ", ".join(f"{fmt(as_unit(c, unit).value)} ({c[0].title})" for c in cells)
-    # A figure of no stated scope is the department's, all funds: when it matches no table, the all-funds
-    # tables (if they agree) are what it contradicts; a 一般公共预算 table that prints less is no evidence.
-    same_scope = [c for c in cells if c[0].kind not in _GENERAL_KINDS] if claim.scope is None else cells
-    values = {as_unit(c, unit).value for c in same_scope}
-    if len(values) != 1:
+    if len({as_unit(c, unit).value for c in _same_scope(claim, cells)}) != 1:
         # The tables disagree among themselves (several measures or year blocks); say so, no error.
         checker.unchecked(
             "prose.amount-in-table", f"{claim.subject} {fmt(stated.value)}{unit}: tables print {shown}", [_span(claim)]
@@ -115,6 +115,20 @@ def amount_in_table(
         f"{fmt(stated.value)}",
         [_span(claim), *((c[1].start, c[1].end) for c in cells)],
     )
+
+
+def _same_scope(claim: NarrativeClaim, cells: list[Located]) -> list[Located]:
+    """The cells a figure of the claim's scope must equal. A figure of no stated scope is the department's, all
+    funds: a 一般公共预算 table that prints less is no evidence against it. A 财政拨款 figure (一般公共预算 +
+    基金 + 国有资本) equals a table's only where the all-funds and the 一般公共预算 tables agree (no other funds
+    in that row); with one of them missing it is not checkable."""
+    general = [c for c in cells if c[0].kind in _GENERAL_KINDS]
+    whole = [c for c in cells if c[0].kind not in _GENERAL_KINDS]
+    if claim.scope is None:
+        return whole
+    if claim.scope == "财政拨款":
+        return cells if general and whole else []
+    return cells
 
 
 def _narrower_part(claim: NarrativeClaim, parent: NarrativeClaim | None) -> bool:
