@@ -40,7 +40,7 @@ _SHARE = re.compile(r"占(?P<base>[^，。；%]*?)(?P<num>\d+(?:\.\d+)?)\s*%")
 _COMPLETION = re.compile(r"完成(?P<base>[^，。；%]*?(预算|计划))的?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
 # A list starts at a clause that ends with its word (…，其中：A…) or opens with it before its first item
 # (包括A 5万元、B 3万元). "主要用于开展…工作" is a purpose, not a list.
-_LIST_TAIL = re.compile(r"(其中|包括|主要用于|分别为|分别是|具体为)$")
+_LIST_TAIL = re.compile(r"(其中|包括|主要用于|分别为|分别是|具体为|以下方面|如下)$")
 _LIST_LEAD = re.compile(r"^(其中|主要包括|具体包括|包括|主要用于|分别为|分别是|具体为)")
 _EXHAUSTIVE = re.compile(r"^其中|分别为|分别是|具体为")
 _REASON = re.compile(r"原因")
@@ -53,7 +53,7 @@ _YEAR = re.compile(r"^(?P<year>\d{4})\s*年度?")
 _ANY_YEAR = re.compile(r"(?P<year>20\d{2})\s*年")
 # A subject that names nothing ("2026年预算数1026.36万元" under the heading "（一）因公出国（境）费用。").
 _GENERIC = re.compile(r"^(安排)?(预算数|预算|金额|资金|预算金额|预算安排)?(为|是|共)?$")
-_THRESHOLD = re.compile(r"\s*(\(含\))?\s*(以上|以下|及以上|及以下)")
+_THRESHOLD = re.compile(r"\s*(\((含|原值)\))?\s*(以上|以下|及以上|及以下)")
 _BROKEN_START = re.compile(r"^(万元|亿元|元|%|[、，。；：）)])")
 _SCOPES: tuple[Scope, ...] = ("财政拨款", "一般公共预算", "政府性基金", "国有资本经营")
 _LEVELS = (

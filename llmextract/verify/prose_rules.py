@@ -11,12 +11,15 @@ warning, not an error.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from llmextract.core.catalogue import PROSE_ROUNDING
 from llmextract.core.claims import NarrativeClaim
 from llmextract.core.document import Document
 from llmextract.tables import BudgetTable
+from llmextract.tables.queries import Located, first_of, total_cell
+from llmextract.verify.cross_rules import as_unit
 from llmextract.verify.prose_tables import amount_in_table, claim_figure, project_counts
 from llmextract.verify.report import Checker
 from llmextract.verify.table_rules import fmt
@@ -57,16 +60,30 @@ def _flatten(claims: list[NarrativeClaim]) -> list[Context]:
     return [(c, parent, ordered[i - 1][0] if i else None) for i, (c, parent) in enumerate(ordered)]
 
 
+@dataclass(frozen=True)
+class _Bases:
+    """What a share can be a share of, besides the figures around it."""
+
+    amounts: list[NarrativeClaim]  # every stated amount
+    series: dict[int, list[NarrativeClaim]]  # a share's list, when the list's shares add up to 100%
+    # 基本支出 / 项目支出 of the all-funds 支出表, then of the 一般公共预算 one ("占部门项目支出总额的100%")
+    table: dict[str, list[Located]]
+
+
 def check_prose(doc: Document, claims: list[NarrativeClaim], tables: list[BudgetTable], checker: Checker) -> None:
     flat = _flatten(claims)
     amounts = [c for c, _, _ in flat if c.amount is not None and c.amount > 0]
-    series = _share_series(flat)
+    expenditure, general = first_of(tables, "expenditure"), first_of(tables, "general_budget")
+    table_bases = {
+        w: cells for w in _TABLE_BASES if (cells := [c for t in (expenditure, general) if (c := total_cell(t, w))])
+    }
+    bases = _Bases(amounts, _share_series(flat), table_bases)
     head: NarrativeClaim | None = None  # the last figure stated without a share: the total of a list of shares
     for claim, parent, previous in flat:
         if claim.amount is None:
             continue
         with checker.guard(f"the prose rules on “{claim.text[:30]}”", _span(claim)):
-            head = _check_claim(claim, parent, previous, head, amounts, series.get(id(claim)), checker)
+            head = _check_claim(claim, parent, previous, head, bases, checker)
             amount_in_table(checker.doc, claim, parent, tables, checker)
     with checker.guard("the prose project counts"):
         project_counts(doc, flat, tables, checker)
@@ -77,8 +94,7 @@ def _check_claim(
     parent: NarrativeClaim | None,
     previous: NarrativeClaim | None,
     head: NarrativeClaim | None,
-    amounts: list[NarrativeClaim],
-    series: list[NarrativeClaim] | None,
+    bases: _Bases,
     checker: Checker,
 ) -> NarrativeClaim | None:
     """Every relation of one prose figure within the prose; returns the new head of a list of shares."""
@@ -93,7 +109,7 @@ def _check_claim(
         sibling = previous is not None and (previous.share_pct is not None or not previous.amount)
         if parent is None and (previous is None or sibling) and _near(head, claim):
             previous = head
-        _share(claim, parent, previous, amounts, series, checker)
+        _share(claim, parent, previous, bases, checker)
     elif claim.amount:
         head = claim
     if claim.completion_pct is not None:
@@ -220,11 +236,11 @@ def _share(
     claim: NarrativeClaim,
     parent: NarrativeClaim | None,
     previous: NarrativeClaim | None,
-    amounts: list[NarrativeClaim],
-    series: list[NarrativeClaim] | None,
+    bases: _Bases,
     checker: Checker,
 ) -> None:
     assert claim.share_pct is not None and claim.amount is not None
+    amounts, series = bases.amounts, bases.series.get(id(claim))
     if claim.amount == 0:
         checker.check(
             claim.share_pct == 0,
@@ -238,11 +254,19 @@ def _share(
     part = _fig(claim)
     # The base is the total the claim is a part of; failing that any larger figure stated in the prose
     # ("占本年支出合计的38.03%" names a total stated paragraphs earlier).
-    expected_base = parent or previous
+    named = _named_base(claim.text)
+    # "占政府采购支出总额的100.00%": the nearest figure before it with that subject is the base; "占部门（单位）
+    # 项目支出总额的100%" with no such figure is the 支出表's 项目支出.
+    by_name = [c for c in amounts if c.location.end <= claim.location.start and _names(named, c.subject)]
+    expected_base = by_name[-1] if by_name else parent or previous
+    table_cells = [] if by_name else next((cells for w, cells in bases.table.items() if w in named), [])
+    table_base = table_cells[0] if table_cells else None
     # Only totals qualify as a base named elsewhere: with every stated amount as a candidate, a misprinted
     # share nearly always matched some unrelated figure.
     # An equal figure stays a candidate: "占…总额的100%" is said of a part that is the whole.
-    totals = [c for c in amounts if any(w in c.subject for w in _BASE_WORDS) or c.amount == claim.amount]
+    totals = [
+        c for c in amounts if c is not claim and (any(w in c.subject for w in _BASE_WORDS) or c.amount == claim.amount)
+    ]
     candidates = [
         _fig(c, claim.unit)
         for c in ([expected_base] if expected_base else []) + totals
@@ -251,12 +275,17 @@ def _share(
     series_base = _series_sum(series, claim.unit) if series else None
     if series_base is not None:
         candidates.append(series_base)
+    candidates.extend(as_unit(c, claim.unit or "万元") for c in table_cells)
     if any(pct_holds(claim.share_pct, part, c) for c in candidates):
         checker.passed("prose.share")
         return
     if series_base is not None:
         base, spans, why = series_base, [_span(c) for c in series or []], None
         what = f"{fmt(series_base.value)} (the listed parts, whose shares add up to 100%)"
+    elif table_base is not None:
+        base, why = as_unit(table_base, claim.unit or "万元"), None
+        spans = [_span(claim), (table_base[1].start, table_base[1].end)]
+        what = f"{fmt(base.value)} ({table_base[0].title})"
     elif expected_base is not None and expected_base.amount:
         base, spans = _fig(expected_base, claim.unit), [_span(claim), _span(expected_base)]
         why = _base_doubt(claim, expected_base, part, base, parent is expected_base)
@@ -289,19 +318,22 @@ def _series_sum(series: list[NarrativeClaim], unit: str | None) -> Figure:
 
 
 _SIDES = ("收入", "支出")
+_TABLE_BASES = ("项目支出", "基本支出")
 
 
 def _base_doubt(
     claim: NarrativeClaim, base_claim: NarrativeClaim, part: Figure, base: Figure, is_parent: bool
 ) -> str | None:
-    """Why the figure taken as the share's base may not be it."""
+    """Why the figure taken as the share's base may not be it (a base the clause names is certain)."""
+    named = _named_base(claim.text)
+    if _names(named, base_claim.subject):
+        return None
     if part.low > base.high:
         return f"the share would exceed its base {fmt(base.value)}: the base is another figure"
     if base_doubt := base_claim.doubt("figure", "subject"):
         return f"the base {fmt(base.value)} is uncertain ({base_doubt})"
     if is_parent and base_claim.doubt("components"):
         return base_claim.doubt("components")
-    named = _named_base(claim.text)
     for side in _SIDES:
         other = _SIDES[1 - _SIDES.index(side)]
         if side in named and other in base_claim.subject and side not in base_claim.subject:
@@ -309,6 +341,15 @@ def _base_doubt(
     if not is_parent and not _near(base_claim, claim):
         return f"the base {fmt(base.value)} is stated far from the share"
     return None
+
+
+_NAME_NOISE = re.compile(r"[的()（）“”\"\s]|本年|全年|部门|单位")
+
+
+def _names(named: str, subject: str) -> bool:
+    """Whether the base a share clause names is the figure's subject ("占政府采购支出总额的100%")."""
+    a, b = _NAME_NOISE.sub("", named), _NAME_NOISE.sub("", subject)
+    return len(a) >= 4 and a in b
 
 
 def _named_base(text: str) -> str:
@@ -346,6 +387,19 @@ def _completion(claim: NarrativeClaim, previous: NarrativeClaim | None, checker:
     )
 
 
+def _unit_misprint(claim: NarrativeClaim, parts: list[NarrativeClaim]) -> str | None:
+    """"污染防治项目18,686.86元，主要包括：…3,953.30万元…": the parts agree with the total's number in their own
+    unit — the unit is misprinted, the figures are not contradicted."""
+    units = {p.unit for p in parts}
+    if len(units) != 1 or claim.unit in units:
+        return None
+    (unit,) = units
+    whole = figure(claim.amount or Decimal(0), unit or "万元", prose=True)
+    terms = [_fig(p) for p in parts]
+    holds = sum_at_most(whole, terms) if claim.partial else sum_holds(whole, terms)
+    return f"the total is printed in {claim.unit} and its parts in {unit}, in which they agree" if holds else None
+
+
 def _components(claim: NarrativeClaim, group: list[NarrativeClaim], checker: Checker) -> None:
     parts = [p for p in group if p.amount is not None]
     if len(parts) < 2:
@@ -361,7 +415,7 @@ def _components(claim: NarrativeClaim, group: list[NarrativeClaim], checker: Che
         " + ".join(f"{p.subject} {fmt(t.value)}" for p, t in zip(parts, terms, strict=True)) + f" = {fmt(computed)}"
     )
     spans = [_span(claim), *(_span(p) for p in parts)]
-    why = claim.doubt("components")
+    why = claim.doubt("components") or _unit_misprint(claim, parts)
     if why:
         _not_checkable(checker, "prose.components-sum", claim, arithmetic, why, spans)
         return

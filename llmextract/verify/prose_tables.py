@@ -54,7 +54,7 @@ _THREE_PUBLIC_SUBJECTS = (
     (re.compile(r"公务接待"), "公务接待费"),
     (re.compile(r"购置(及|和|与)运行"), "公务用车购置及运行费"),
     (re.compile(r"运行维护"), "公务用车运行费"),
-    (re.compile(r"购置费"), "公务用车购置费"),
+    (re.compile(r"公务用车购置(?!(及|和|与)运行)"), "公务用车购置费"),
     (re.compile(r"三公"), "合计"),
 )
 # 预算收入总计 / 支出总计 in the prose restate the grand totals of the 收支总表 (not of the 财政拨款 one).
@@ -122,6 +122,8 @@ def _same_scope(claim: NarrativeClaim, cells: list[Located]) -> list[Located]:
     funds: a 一般公共预算 table that prints less is no evidence against it. A 财政拨款 figure (一般公共预算 +
     基金 + 国有资本) equals a table's only where the all-funds and the 一般公共预算 tables agree (no other funds
     in that row); with one of them missing it is not checkable."""
+    if any(c[0].kind not in (*_GENERAL_KINDS, "expenditure") for c in cells):
+        return cells  # 三公, 机关运行经费, 收支总表: one table, whatever the prose calls its funds
     general = [c for c in cells if c[0].kind in _GENERAL_KINDS]
     whole = [c for c in cells if c[0].kind not in _GENERAL_KINDS]
     if claim.scope is None:

@@ -47,3 +47,10 @@ def test_a_change_rate_on_the_wrong_base_stays_an_error(tmp_path):
     # Seed 002's arithmetic: 4.41 ÷ 9.09 = 48.51% printed where 4.41 ÷ 13.50 = 32.67% is meant.
     found = _prose(tmp_path, "机关运行经费财政拨款预算9.09万元，比2024年减少4.41万元，减少48.51%。\n")
     assert found == [("prose.change-rate", "error", "48.51%")]
+
+
+def test_a_total_printed_in_the_wrong_unit_is_not_checkable(tmp_path):
+    # 深圳生态 p11: "2.污染防治项目 18,686.86 元，主要包括：…3,953.30 万元…" — the parts agree in 万元.
+    text = "2.污染防治项目 18,686.86 元，主要包括：水生态环境管理工作 3,953.30 万元，用于调查；"
+    text += "大气污染防治 14,733.56 万元，用于防治。\n"
+    assert _prose(tmp_path, text) == [("prose.components-sum", "info", None)]
