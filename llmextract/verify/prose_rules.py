@@ -73,10 +73,10 @@ class _Bases:
 def check_prose(doc: Document, claims: list[NarrativeClaim], tables: list[BudgetTable], checker: Checker) -> None:
     flat = _flatten(claims)
     amounts = [c for c, _, _ in flat if c.amount is not None and c.amount > 0]
-    expenditure, general = first_of(tables, "expenditure"), first_of(tables, "general_budget")
-    table_bases = {
-        w: cells for w in _TABLE_BASES if (cells := [c for t in (expenditure, general) if (c := total_cell(t, w))])
-    }
+    # A 决算's tables print what was spent, while its prose may state budgeted amounts: budgets only.
+    spending = [first_of(tables, k) for k in ("expenditure", "general_budget")]
+    spending = [t for t in spending if t is not None and not t.final_accounts]
+    table_bases = {w: cells for w in _TABLE_BASES if (cells := [c for t in spending if (c := total_cell(t, w))])}
     bases = _Bases(amounts, _share_series(flat), table_bases)
     head: NarrativeClaim | None = None  # the last figure stated without a share: the total of a list of shares
     for claim, parent, previous in flat:
@@ -283,7 +283,8 @@ def _share(
         base, spans, why = series_base, [_span(c) for c in series or []], None
         what = f"{fmt(series_base.value)} (the listed parts, whose shares add up to 100%)"
     elif table_base is not None:
-        base, why = as_unit(table_base, claim.unit or "万元"), None
+        base = as_unit(table_base, claim.unit or "万元")
+        why = f"the share would exceed {fmt(base.value)}: the base is another figure" if part.low > base.high else None
         spans = [_span(claim), (table_base[1].start, table_base[1].end)]
         what = f"{fmt(base.value)} ({table_base[0].title})"
     elif expected_base is not None and expected_base.amount:
@@ -388,7 +389,7 @@ def _completion(claim: NarrativeClaim, previous: NarrativeClaim | None, checker:
 
 
 def _unit_misprint(claim: NarrativeClaim, parts: list[NarrativeClaim]) -> str | None:
-    """"污染防治项目18,686.86元，主要包括：…3,953.30万元…": the parts agree with the total's number in their own
+    """ "污染防治项目18,686.86元，主要包括：…3,953.30万元…": the parts agree with the total's number in their own
     unit — the unit is misprinted, the figures are not contradicted."""
     units = {p.unit for p in parts}
     if len(units) != 1 or claim.unit in units:

@@ -153,7 +153,7 @@ def _table_cells(doc: Document, claim: NarrativeClaim, tables: list[BudgetTable]
             return [(t, a) for t, a in totals if a is not None]
     for pattern, item in _THREE_PUBLIC_SUBJECTS:
         if pattern.search(subject):
-            return _three_public_cells(item, tables)
+            return _three_public_cells(item, subject, tables)
     word = next((w for w in _SUBJECT_CELLS if subject.endswith(w)), None)
     if word == "机关运行经费":
         return [c for c in [admin_cost_cell(tables)] if c]
@@ -171,14 +171,16 @@ def _table_cells(doc: Document, claim: NarrativeClaim, tables: list[BudgetTable]
     return [c for c in cells if c]
 
 
-def _three_public_cells(item: str, tables: list[BudgetTable]) -> list[Located]:
-    """The item's cell in each measure of the 三公 tables (a measure is a column, or a year block of a row);
-    a measure that prints its 合计 and another item but leaves this one blank prints it as zero."""
+def _three_public_cells(item: str, subject: str, tables: list[BudgetTable]) -> list[Located]:
+    """The item's cell in each measure of the 三公 tables (a measure is a column, or a block of a row); of
+    blocks headed by years (2025年预算数 | 2026年预算数) the prose states the latest, of 预算数 | 决算数 the 决算
+    unless it says 预算. A measure that prints its 合计 and another item but leaves this one blank prints it as
+    zero."""
     cells: list[Located] = []
     for table in tables:
         if table.kind != "three_public" or table.empty:
             continue
-        for measure in three_public_items(table):
+        for measure in _stated_blocks(table, three_public_items(table), subject):
             amount = measure.get(item)
             if amount is not None:
                 cells.append((table, amount))
@@ -187,11 +189,39 @@ def _three_public_cells(item: str, tables: list[BudgetTable]) -> list[Located]:
     return cells
 
 
-def _printed(measure: dict[str, Amount | None]) -> list[Amount]:
+Measure = dict[str, Amount | None]
+_BLOCK_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+def _stated_blocks(table: BudgetTable, measures: list[Measure], subject: str) -> list[Measure]:
+    """The blocks of a 三公 row the prose can mean, by the header over each block's 合计."""
+    headed = [(_block_header(table, m), m) for m in measures]
+    years = [(int(y.group(1)), m) for h, m in headed if (y := _BLOCK_YEAR.search(h))]
+    if len(years) == len(measures) > 1:
+        latest = max(year for year, _ in years)
+        return [m for year, m in years if year == latest]
+    final = [m for h, m in headed if "决算" in h]
+    if final and len(final) < len(measures):
+        return [m for h, m in headed if "决算" not in h] if "预算" in subject and "决算" not in subject else final
+    return measures
+
+
+def _block_header(table: BudgetTable, measure: Measure) -> str:
+    total = measure.get("合计")
+    if total is None:
+        return ""
+    for row in table.rows:
+        for col in table.columns:
+            if row.amounts.get(col.index) is total:
+                return " ".join(col.header)
+    return ""
+
+
+def _printed(measure: Measure) -> list[Amount]:
     return [v for v in measure.values() if v is not None]
 
 
-def _blank_as_zero(measure: dict[str, Amount | None]) -> Amount:
+def _blank_as_zero(measure: Measure) -> Amount:
     """A zero amount located at the measure's first printed cell (the row the blank belongs to)."""
     first = _printed(measure)[0]
     return Amount(Decimal(0), "", first.start, first.end)
