@@ -197,9 +197,9 @@ def _near(head: NarrativeClaim | None, claim: NarrativeClaim) -> bool:
 
 
 def _share_series(flat: list[Context]) -> dict[int, list[NarrativeClaim]]:
-    """Runs of consecutive shares of one list whose printed percentages add up to 100: their base is the sum
-    of their amounts, whatever total the text printed before them ("基本支出…占本年支出预算10.97%；项目支出…
-    占89.03%" after a 支出预算 that also counts 结转结余)."""
+    """Runs of consecutive shares of one list whose printed percentages add up to 100 (or whose other shares
+    all hold on the sum): their base is the sum of their amounts, whatever total the text printed before them
+    ("基本支出…占本年支出预算10.97%；项目支出…占89.03%" after a 支出预算 that also counts 结转结余)."""
     runs: list[list[NarrativeClaim]] = []
     last_parent: NarrativeClaim | None = None
     for claim, parent, _ in flat:
@@ -221,6 +221,13 @@ def _share_series(flat: list[Context]) -> dict[int, list[NarrativeClaim]]:
         slack = sum((Decimal(1).scaleb(-_places(c.share_pct)) for c in run), Decimal(0))  # one step each
         if abs(printed - 100) <= slack:
             out.update({id(c): run for c in run})
+            continue
+        # One share off while every other one is its amount ÷ the sum: the others confirm the base.
+        base = _series_sum(run, run[0].unit)
+        for claim in run:
+            others = [c for c in run if c is not claim]
+            if all(pct_holds(c.share_pct or Decimal(0), _fig(c), base) for c in others):
+                out[id(claim)] = run
     return out
 
 
@@ -274,14 +281,14 @@ def _share(
     ]
     series_base = _series_sum(series, claim.unit) if series else None
     if series_base is not None:
-        candidates.append(series_base)
+        candidates = [series_base]  # the listed parts confirm their base: no other figure is a candidate
     candidates.extend(as_unit(c, claim.unit or "万元") for c in table_cells)
     if any(pct_holds(claim.share_pct, part, c) for c in candidates):
         checker.passed("prose.share")
         return
     if series_base is not None:
         base, spans, why = series_base, [_span(c) for c in series or []], None
-        what = f"{fmt(series_base.value)} (the listed parts, whose shares add up to 100%)"
+        what = f"{fmt(series_base.value)} (the sum of the listed parts)"
     elif table_base is not None:
         base = as_unit(table_base, claim.unit or "万元")
         why = f"the share would exceed {fmt(base.value)}: the base is another figure" if part.low > base.high else None
@@ -303,7 +310,8 @@ def _share(
     rounding = pct_rounding(claim.share_pct, part, base)
     note = ""
     if rounding:
-        note = " (shares rounded to total 100%)" if series_base is not None else " (a rounding difference)"
+        forced = series is not None and abs(sum((c.share_pct or Decimal(0) for c in series), Decimal(0)) - 100) < 1
+        note = " (shares rounded to total 100%)" if forced else " (a rounding difference)"
     checker.failed(
         _ROUNDING if rounding else "prose.share",
         f"{claim.subject}: {fmt(part.value)} is {computed}% of {what}, not {claim.share_pct}%{note}",
