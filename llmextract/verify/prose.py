@@ -33,7 +33,7 @@ _UP, _DOWN = ("增长", "增加", "上升", "提高"), ("减少", "下降", "降
 _CHANGE_AMOUNT = re.compile(
     r"(比|较|与|同比)[^，]*?(?P<dir>增长|增加|上升|提高|减少|下降|降低|减小)\s*" + _MONEY.pattern
 )
-_CHANGE_PCT = re.compile(r"(?P<dir>增长|增加|上升|提高|减少|下降|降低|减小|增幅|降幅)(了|为)?\s*" + _PCT.pattern)
+_CHANGE_PCT = re.compile(r"(?P<dir>增长|增加|上升|提高|减少|下降|降低|减小|增幅|降幅|减幅)(了|为)?\s*" + _PCT.pattern)
 # 持平 is a change only as a comparison ("与上年预算数持平"), not in a reason ("总量不变，结构调整").
 _FLAT = re.compile(r"^(与|比|较|同)[^，]*?(持平|相同|无变化|不变|一致)|^(基本)?(持平|相同|无变化|不变)$")
 _SHARE = re.compile(r"占(?P<base>[^，。；%]*?)(?P<num>\d+(?:\.\d+)?)\s*%")

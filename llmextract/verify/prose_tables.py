@@ -240,8 +240,13 @@ def _labelled_total(table: BudgetTable | None, word: str) -> Located | None:
     return None
 
 
+_CODE = re.compile(r"(?<![\d.])(?P<code>\d{3}|\d{5}|\d{7})\s*[-－—]")
+
+
 def _class_cells(subject: str, tables: list[BudgetTable], kinds: tuple[str, ...]) -> list[Located] | None:
-    """The 合计 cells of the 类 (3-digit code) row the subject names exactly ("社会保障和就业支出248.61万元")."""
+    """The 合计 cells of the row the subject names: by its 科目编码 ("2101502-一般行政管理事务1306.00万元"), or
+    a 类 (3-digit code) row by its exact name ("社会保障和就业支出248.61万元")."""
+    code = _CODE.match(re.sub(r"^[(（][一二三四五六七八九十]+[)）]|^\d+[、.．](?!\d)", "", subject))
     cells: list[Located] = []
     for table in tables:
         if table.kind not in kinds or table.empty:
@@ -249,7 +254,8 @@ def _class_cells(subject: str, tables: list[BudgetTable], kinds: tuple[str, ...]
         col = table.column("合计") or (table.columns[0] if table.columns else None)
         for row in table.rows:
             amount = row.amount(col)
-            if row.code and len(row.code) == 3 and row.label == subject and amount is not None:
+            named = row.code == code.group("code") if code else row.code and len(row.code) == 3 and row.label == subject
+            if named and amount is not None:
                 cells.append((table, amount))
     return cells or None
 
