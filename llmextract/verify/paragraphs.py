@@ -6,7 +6,8 @@ paragraph are joined before any figure is read. Where a line ends is decided dif
 - PDF lines carry their box. A paragraph starts on a line indented from the page's text margin, or after a
   line that stopped short of the right margin by more than the next line's first word would need (a number
   that did not fit, "520049.92万元", is carried to the next line whole and leaves a gap that is not an end).
-  Punctuation at the end of a line (；：) says nothing: justified text ends lines anywhere.
+  A line ending mid-sentence (；：，、) goes on in the next one even when that one is indented: lists print one
+  item per line ("其中：" / "基本支出…占54.74%；" / "项目支出…占45.26%；").
 - Text exports have no geometry: a paragraph starts after a line ending a sentence (。；：) and on a line that
   opens with a heading number ("（二）", "3．" — but not "102.9%": a decimal is no heading).
 """
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from llmextract.core.document import Document, Line
 
 _SENTENCE_END = "。！？"
+_MID_SENTENCE = "；;：:，,、"
 _HEADING = re.compile(
     r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\w+\)|\d+[、.．](?!\d))"
 )
@@ -115,10 +117,13 @@ def _height(line: Line) -> float:
 def _starts_paragraph(joined: str, text: str, previous: Line, line: Line, margins: dict[int, _Margins]) -> bool:
     if not joined:
         return True
+    geometry = line.bbox is not None and previous.bbox is not None and line.page in margins and previous.page in margins
+    if geometry and joined[-1] in _MID_SENTENCE:
+        return False  # "…其中：" / "…占54.74%；" then the next item on its own (indented) line: one sentence
     ends_sentence = joined[-1] in _SENTENCE_END + "；;：:"
     if ends_sentence and _HEADING.match(text):
         return True
-    if line.bbox is not None and previous.bbox is not None and line.page in margins and previous.page in margins:
+    if geometry:
         return _starts_by_geometry(text, previous, line, margins)
     if ends_sentence:
         return True

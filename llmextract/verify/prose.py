@@ -151,10 +151,11 @@ def claims(doc: Document, failures: FailureLog | None = None) -> list[NarrativeC
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Context:
     scope: Scope | None  # of the section the paragraph is in
-    topic: str | None  # the heading right above (or opening) the paragraph, for figures that name nothing
+    topic: str | None  # the last heading above a figure (before or inside the paragraph), for figures that name
+    # nothing ("其中：（一）因公出国（境）费用。2026年预算数1026.36万元")
     budget_year: str | None  # the year the document is about (the one its prose names most)
 
 
@@ -228,6 +229,8 @@ def _sentence(text: str, start: int, end: int, drafts: list[_Draft], context: _C
         if not clause:
             continue
         money = _MONEY.search(clause)
+        if not money and _level(clause) is not None and len(clause) <= _MAX_HEADING:
+            context.topic = _topic(clause)
         if (_LIST_TAIL.search(clause) and not money) or (money and _LIST_LEAD.match(clause)):
             parent = _open_list(text, start, end, clause, group, drafts)
             in_reason = False
@@ -265,10 +268,11 @@ def _sentence(text: str, start: int, end: int, drafts: list[_Draft], context: _C
 def _open_list(
     text: str, start: int, end: int, clause: str, group: list[_Draft], drafts: list[_Draft]
 ) -> _Draft | None:
-    """The total a list that starts at ``clause`` gives the parts of (None: the list has no total)."""
-    totals = [d for d in reversed(group) if not d.is_component]
-    if totals:
-        parent: _Draft | None = totals[0]
+    """The total a list that starts at ``clause`` gives the parts of (None: the list has no total): the figure
+    just before it, itself a listed part when lists nest ("项目支出3,699.32万元，具体包括：1.生态环境管理3,302.01
+    万元，主要包括：法制与宣传工作62.38万元…")."""
+    if group:
+        parent: _Draft | None = group[-1]
     elif clause.startswith("其中"):
         # "…总预算1,024.87万元。其中：…": the parts of the last total before this sentence.
         parent = next((d for d in reversed(drafts) if not d.is_component), None)

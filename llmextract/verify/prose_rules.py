@@ -53,9 +53,15 @@ Context = tuple[NarrativeClaim, NarrativeClaim | None, NarrativeClaim | None]
 def _flatten(claims: list[NarrativeClaim]) -> list[Context]:
     """(claim, its parent total, the claim printed just before it) in document order."""
     ordered: list[tuple[NarrativeClaim, NarrativeClaim | None]] = []
+
+    def walk(claim: NarrativeClaim, parent: NarrativeClaim | None) -> None:
+        ordered.append((claim, parent))
+        for group in claim.components:
+            for part in group:
+                walk(part, claim)
+
     for claim in claims:
-        ordered.append((claim, None))
-        ordered.extend((part, claim) for group in claim.components for part in group)
+        walk(claim, None)
     ordered.sort(key=lambda item: item[0].location.start)
     return [(c, parent, ordered[i - 1][0] if i else None) for i, (c, parent) in enumerate(ordered)]
 
@@ -222,11 +228,12 @@ def _share_series(flat: list[Context]) -> dict[int, list[NarrativeClaim]]:
         if abs(printed - 100) <= slack:
             out.update({id(c): run for c in run})
             continue
-        # One share off while every other one is its amount ÷ the sum: the others confirm the base.
+        # One share off while every other one is its amount ÷ the sum: the others confirm the base (zero
+        # amounts at 0% confirm nothing).
         base = _series_sum(run, run[0].unit)
         for claim in run:
-            others = [c for c in run if c is not claim]
-            if all(pct_holds(c.share_pct or Decimal(0), _fig(c), base) for c in others):
+            others = [c for c in run if c is not claim and c.amount]
+            if others and all(pct_holds(c.share_pct or Decimal(0), _fig(c), base) for c in others):
                 out[id(claim)] = run
     return out
 

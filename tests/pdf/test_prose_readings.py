@@ -205,3 +205,11 @@ def test_share_larger_than_its_base_means_another_base_hangzhou_police_p6():
     assert [(f.rule_id, f.expected, f.actual) for f in prose] == [
         ("prose.rounding", "250,110.65 ÷ 404,415.23 = 61.85%", "61.9%")
     ]
+
+
+def test_one_list_item_per_indented_line_wuxi_education_p53():
+    # "…支出预算合计512,434.34万元，其中：" then each item on its own indented line, ending in "；": one sentence.
+    total = _with_amount(claims(_doc("无锡/教育局-p53.pdf")), "512434.34")
+    assert [(s, a) for s, a in _parts(total)][:2] == [("基本支出", D("280524.94")), ("项目支出", D("231909.4"))]
+    assert len(_parts(total)) == 5
+    assert _findings("无锡/教育局-p53.pdf", "error") == []
