@@ -189,11 +189,13 @@ def _scope(text: str) -> Scope | None:
 
 def _paragraph_claims(text: str, context: _Context) -> list[_Draft]:
     drafts: list[_Draft] = []
-    start = 0
+    start, depth = 0, 0
     for i, ch in enumerate(text + "。"):
-        if ch in _SENTENCE_END:
+        depth = max(depth + (ch in "（(") - (ch in "）)"), 0)
+        if ch in _SENTENCE_END and (depth == 0 or i == len(text)):
+            # "…0万元（公务用车购置费0万元，…；公务用车运行维护费0万元。）比上年…": no sentence ends inside brackets.
             _sentence(text, start, i, drafts, context)
-            start = i + 1
+            start, depth = i + 1, 0
     top = [d for d in drafts if not d.is_component]
     lead_scope = next((d.scope for d in top[:1]), None)
     for draft in top:
@@ -255,11 +257,12 @@ def _sentence(text: str, start: int, end: int, drafts: list[_Draft], context: _C
                 draft.doubt("subject", "the figure is inside a parenthesis")
             if any(w in draft.subject for w in _TOTAL_WORDS) and parent is not None:
                 parent = None  # a new total ends the list before it
-            if parent is not None:
+            inside = depth > 0 or _paren_depth(text, clause_start, item_start) > 0
+            if parent is not None and not inside:
                 draft.is_component = True
                 parent.groups[-1].append(draft)
             drafts.append(draft)
-            if depth > 0:
+            if inside:
                 continue  # "（去年预算数为0万元，…）": what follows is still said of the figure before
             group.append(draft)
             current = draft

@@ -155,3 +155,17 @@ def test_scope_comes_from_the_total_or_the_heading(tmp_path):
     scopes = {c.amount: c.scope for c in found} | {p.amount: p.scope for c in found for g in c.components for p in g}
     assert scopes[D("3797.62")] == "财政拨款" and scopes[D("201286.11")] is None
     assert scopes[D("100")] == "一般公共预算"
+
+
+def test_no_sentence_ends_inside_brackets(tmp_path):
+    # 珠海商务 p30: the list goes on after "（…；公务用车运行维护费0万元，比上年增加0万元。）".
+    (total,) = [
+        c
+        for c in _claims(
+            tmp_path,
+            "“三公”经费19.84万元，比上年减少5.96万元。其中：因公出国（境）费13.2万元；公务用车购置及运行维护费0万元"
+            "（公务用车购置费0万元；公务用车运行维护费0万元，比上年增加0万元。）比上年增加0万元；公务接待费6.64万元。\n",
+        )
+        if c.components
+    ]
+    assert [p.amount for p in total.components[0]] == [D("13.2"), D("0"), D("6.64")]
