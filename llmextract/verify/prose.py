@@ -220,12 +220,17 @@ def _sentence(text: str, start: int, end: int, drafts: list[_Draft], context: _C
     # A sentence may go on about the previous one's figure ("…支出决算462.77万元。较上年决算减少288.24万元").
     current: _Draft | None = drafts[-1] if drafts else None
     parent: _Draft | None = None
+    # "…履职工作经费4,754.51万元，其中结转结余390.00万元，用于…；…": a part noted inside one item of a list is
+    # that item's; the list it interrupts resumes at the next ；.
+    resume: _Draft | None = None
     in_reason = False
     group: list[_Draft] = []  # claims since the last ；: only these can head a list that starts now
     for clause_start, clause_end, separator in _clauses(text, start, end):
         clause = half_width(text[clause_start:clause_end]).strip()
         if separator in "；;":
             group = []
+            if resume is not None:
+                parent, resume = resume, None
         if separator in "；;" and _MONEY.search(clause):
             in_reason = False  # a reason (主要原因是…) runs on until the next figure
         if not clause:
@@ -234,6 +239,8 @@ def _sentence(text: str, start: int, end: int, drafts: list[_Draft], context: _C
         if not money and _level(clause) is not None and len(clause) <= _MAX_HEADING:
             context.topic = _topic(clause)
         if (_LIST_TAIL.search(clause) and not money) or (money and _LIST_LEAD.match(clause)):
+            if money and group and group[-1].is_component:
+                resume = parent
             parent = _open_list(text, start, end, clause, group, drafts)
             in_reason = False
             if not money:

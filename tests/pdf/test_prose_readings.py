@@ -213,3 +213,13 @@ def test_one_list_item_per_indented_line_wuxi_education_p53():
     assert [(s, a) for s, a in _parts(total)][:2] == [("基本支出", D("280524.94")), ("项目支出", D("231909.4"))]
     assert len(_parts(total)) == 5
     assert _findings("无锡/教育局-p53.pdf", "error") == []
+
+
+def test_a_part_noted_inside_one_item_leaves_the_list_shenzhen_police_p9():
+    # "12.…2,697.23万元，主要包括：…运行维护973.30万元，其中结转结余220.80万元，用于…；系统线路租用费40.00万元…"
+    found = claims(_doc("深圳/公安局-p9.pdf"))
+    item = _with_amount(found, "973.30")
+    assert [a for _, a in _parts(item)] == [D("220.80")]
+    total = _with_amount(found, "2697.23")
+    assert [a for _, a in _parts(total)] == [D("973.30"), D("40.00"), D("250.00"), D("59.25"), D("686.00")]
+    assert _findings("深圳/公安局-p9.pdf", "error") == []
