@@ -18,8 +18,11 @@ PROSE_PARSE_FAILED = "prose.parse-failed"
 RULE_FAILED = "verify.rule-failed"
 PROSE_ROUNDING = "prose.rounding"
 PERIOD_UNFILLED = "record.period-unfilled"
+READING_INCOMPLETE = "reading.incomplete"
 # Findings that say llmextract itself failed on part of a document (not that the document is wrong).
 FAILURE_RULES = frozenset({LLM_FAILED, BLOCK_FAILED, TABLE_PARSE_FAILED, PROSE_PARSE_FAILED, RULE_FAILED})
+# Findings about how llmextract read the document, not about the document's consistency (no verifier claim).
+READING_RULES = FAILURE_RULES | {HYBRID_DISAGREEMENT}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,12 @@ RULES: tuple[Rule, ...] = (
         "record.evaluation-scores",
         "error",
         "self-evaluation: indicator 分值 and 得分 add up to the printed 总分 (and 得分 ≤ 分值)",
+    ),
+    Rule(
+        READING_INCOMPLETE,
+        "warning",
+        "a record lacks a name, funds or indicators its table visibly prints (the reading missed them): "
+        "the record goes to review",
     ),
     Rule(
         HYBRID_DISAGREEMENT,

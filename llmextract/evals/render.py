@@ -35,7 +35,8 @@ def _summary_rows(m: dict[str, Any]) -> list[tuple[str, str]]:
     rows.append(
         (
             "calls / tokens (prompt+completion) / cost",
-            f"{u['calls']} / {u['prompt_tokens']}+{u['completion_tokens']} / {u['cost']}",
+            f"{u['calls']} / {u['prompt_tokens']}+{u['completion_tokens']} / "
+            + ("unknown (no price for the model)" if u["cost"] is None else u["cost"]),
         )
     )
     return rows

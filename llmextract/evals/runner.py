@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from llmextract import __version__
-from llmextract.core.catalogue import LLM_FAILED
+from llmextract.core.catalogue import LLM_FAILED, READING_RULES
 from llmextract.evals.metrics import score_extraction, score_verifier
 from llmextract.evals.mutation_eval import run_mutations
 from llmextract.evals.suite import Suite, SuiteDocument, SuiteError
@@ -205,6 +205,7 @@ def _score_against_gold(result: DocumentResult, gold: Any, tally: Tally) -> list
     extraction = score_extraction([_plain(r) for r in gold.records], predicted, confidence)
     tally.extraction += extraction
     inconsistencies = [_plain(i) for i in gold.inconsistencies]
-    verifier = score_verifier(result.doc, inconsistencies, result.all_findings)
+    claims = [f for f in result.all_findings if f.rule_id not in READING_RULES]
+    verifier = score_verifier(result.doc, inconsistencies, claims)
     tally.verifier += verifier
     return verifier.missed
