@@ -16,6 +16,8 @@ BLOCK_FAILED = "extract.block-failed"
 TABLE_PARSE_FAILED = "tables.parse-failed"
 PROSE_PARSE_FAILED = "prose.parse-failed"
 RULE_FAILED = "verify.rule-failed"
+PROSE_ROUNDING = "prose.rounding"
+PERIOD_UNFILLED = "record.period-unfilled"
 READING_INCOMPLETE = "reading.incomplete"
 # Findings that say llmextract itself failed on part of a document (not that the document is wrong).
 FAILURE_RULES = frozenset({LLM_FAILED, BLOCK_FAILED, TABLE_PARSE_FAILED, PROSE_PARSE_FAILED, RULE_FAILED})
@@ -89,26 +91,56 @@ RULES: tuple[Rule, ...] = (
         "a 收入表 listed by 科目编码 prints each code's 合计 as the 支出表 does (same codes, budgets only)",
     ),
     Rule("cross.admin-cost", "warning", "机关运行经费 = 公用经费 of the 基本支出经济分类表 (the usual template)"),
-    Rule("prose.change-rate", "error", "a stated change and its rate agree: rate = change ÷ (current ∓ change)"),
-    Rule("prose.share", "error", "a stated share (占x%) is the amount ÷ a total stated in the text"),
+    # Prose rules claim an error only from a certain reading: the figure's subject and the clause's attachment
+    # are not doubted (PROSE_TRUST below), and the base of a ratio is certain.
+    Rule(
+        "prose.change-rate",
+        "error",
+        "a stated change and its rate agree: rate = change ÷ (current ∓ change); not checkable when the change "
+        "clause may belong to another figure",
+    ),
+    Rule(
+        "prose.share",
+        "error",
+        "a stated share (占x%) is the amount ÷ its base: the list's total, or the sum of the listed parts when "
+        "their shares add up to 100%; not checkable when the base is uncertain (larger share than base, another "
+        "side named, doubted or far-off base)",
+    ),
     Rule("prose.completion-rate", "error", "完成年初预算的x% equals 决算 ÷ 年初预算 stated in the same sentence"),
+    Rule(
+        PROSE_ROUNDING,
+        "warning",
+        "a percentage off by at most one step of its last digit (the ratio truncated, or shares nudged to total "
+        "100%): a rounding matter, not an error",
+    ),
     Rule(
         "prose.components-sum",
         "error",
-        "the parts listed after 其中 add up to their total (at most, after 主要包括/等)",
+        "the parts listed after 其中 add up to their total (at most, after 主要包括/等); not checkable when an "
+        "item has no subject",
     ),
     Rule(
         "prose.amount-in-table",
         "error",
-        "an amount stated for 基本支出/项目支出/人员经费/公用经费/三公/机关运行经费 is in the table",
+        "an amount stated for 基本支出/项目支出/人员经费/公用经费/三公/机关运行经费/a 类 is in the table of its "
+        "scope (all funds or 一般公共预算); not for a part of a narrower figure (a 科目's 人员经费) or a doubted "
+        "subject",
     ),
     Rule("prose.project-count", "error", "the stated number and amount of 二级项目 match the 项目支出表"),
     Rule(
-        "prose.disclosed-project-tables", "error", "the stated number of disclosed 项目绩效目标表 matches the document"
+        "prose.disclosed-project-tables",
+        "error",
+        "the stated number of disclosed (公开) 项目绩效目标 matches the project tables in the document; counts of "
+        "projects that have targets (编报/设置 N 个, 涉及 N 个一级项目) are not counts of printed tables",
     ),
     Rule("grounding.not-found", "warning", "a record's text field or indicator is found in its block of the document"),
     Rule("record.sources-sum", "error", "a project's funding sources add up to its 年度 (and 实施期) total"),
     Rule("record.period-ge-annual", "error", "实施期资金总额 ≥ 年度资金总额"),
+    Rule(
+        PERIOD_UNFILLED,
+        "warning",
+        "实施期资金总额 printed as 0 while 年度资金总额 is not: not filled in, or wrong (never verified)",
+    ),
     Rule(
         "record.funding-vs-project-list",
         "error",
