@@ -241,7 +241,7 @@ def test_project_list_with_carried_over_projects_against_this_years_spending_yan
     assert [t.kind for t in tables] == ["expenditure", "projects"]
     assert report.by_rule["cross.project-list"] == 1
     assert _errors(report) == []
-    edit, planted = _planted("烟台/pages/烟台文旅_p13-14_p28-29.pdf", "1,072.82", "1,082.82")
+    _, planted = _planted("烟台/pages/烟台文旅_p13-14_p28-29.pdf", "1,072.82", "1,082.82")
     assert any(f.rule_id == "cross.project-list" and f.severity == "error" for f in planted.findings)
 
 
