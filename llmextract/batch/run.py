@@ -91,9 +91,11 @@ def run_batch(
     on_document: Listener | None = None,
     csv_too: bool = False,
     xlsx_too: bool = False,
+    parse_cache: bool = True,
 ) -> BatchSummary:
-    """Process every supported file under ``root`` into the run directory ``out``."""
-    return asyncio.run(_run(root, out, config, engine, on_start, on_document, csv_too, xlsx_too))
+    """Process every supported file under ``root`` into the run directory ``out``. ``parse_cache``: keep parsed
+    documents in the run (``out/parse-cache``) and load them from there on a rerun with other settings."""
+    return asyncio.run(_run(root, out, config, engine, on_start, on_document, csv_too, xlsx_too, parse_cache))
 
 
 async def _run(
@@ -105,6 +107,7 @@ async def _run(
     on_document: Listener | None,
     csv_too: bool,
     xlsx_too: bool,
+    parse_cache: bool,
 ) -> BatchSummary:
     started = time.perf_counter()
     found = discover(root, exclude=out)
@@ -114,6 +117,7 @@ async def _run(
         on_start(len(files))
     fingerprint = config.fingerprint()
     with RunStore(out) as store:
+        cache_dir = str(store.parse_cache_dir) if parse_cache else None
 
         def report(event: DocumentEvent) -> None:
             summary.add(event)
@@ -134,7 +138,7 @@ async def _run(
                     report(DocumentEvent(str(path), "skipped", **store.document_counts(doc_id, fingerprint)))
                     continue
                 await window.acquire()
-                task = asyncio.create_task(_one(path, doc_id, config, engine, llm, store, report))
+                task = asyncio.create_task(_one(path, doc_id, config, engine, llm, store, report, cache_dir))
                 tasks.add(task)
                 task.add_done_callback(lambda t: (tasks.discard(t), window.release()))
             await asyncio.gather(*tasks)
@@ -154,9 +158,10 @@ async def _one(
     llm: Extractor | None,
     store: RunStore,
     report: Listener,
+    cache_dir: str | None,
 ) -> None:
     try:
-        outcome = await engine.submit(path, config)
+        outcome = await engine.submit(path, config, cache_dir)
         result = outcome if isinstance(outcome, DocumentResult) else await aprocess(outcome, config, extractor=llm)
         store.save(result, config, source=path)
     except LLMExtractError as exc:

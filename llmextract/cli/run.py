@@ -38,7 +38,11 @@ def run_command(
     config_file: Path | None = typer.Option(None, "--config", help="TOML file with LLM settings and prices."),
     rpm: float | None = typer.Option(None, "--requests-per-minute", min=0.001, help="Cap on LLM requests per minute."),
     tpm: float | None = typer.Option(None, "--tokens-per-minute", min=1, help="Cap on LLM tokens per minute."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Ask the LLM again instead of using cached replies."),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Parse every file again (no OUT/parse-cache) and ask the LLM again instead of using cached replies.",
+    ),
     csv: bool = typer.Option(False, "--csv", help="Also write the tables as CSV (UTF-8 with BOM, for Excel)."),
     xlsx: bool = typer.Option(False, "--xlsx", help="Also write run.xlsx: projects, indicators, findings sheets."),
 ) -> None:
@@ -61,7 +65,7 @@ def run_command(
             err_console.print("no LLM endpoint configured: using the rules extractor", soft_wrap=True)
         pool: Engine = RayEngine(address, workers) if engine is EngineChoice.ray else LocalEngine(workers)
         try:
-            summary = _run_with_progress(directory, out, config, pool, csv, xlsx)
+            summary = _run_with_progress(directory, out, config, pool, csv, xlsx, not no_cache)
         finally:
             pool.close()
     _print_summary(summary, out)
@@ -69,7 +73,7 @@ def run_command(
 
 
 def _run_with_progress(
-    directory: Path, out: Path, config: Config, engine: Engine, csv: bool, xlsx: bool
+    directory: Path, out: Path, config: Config, engine: Engine, csv: bool, xlsx: bool, parse_cache: bool
 ) -> BatchSummary:
     interactive = err_console.is_terminal
     progress = Progress(
@@ -111,7 +115,15 @@ def _run_with_progress(
 
     with progress:
         return run_batch(
-            directory, out, config, engine, on_start=on_start, on_document=on_document, csv_too=csv, xlsx_too=xlsx
+            directory,
+            out,
+            config,
+            engine,
+            on_start=on_start,
+            on_document=on_document,
+            csv_too=csv,
+            xlsx_too=xlsx,
+            parse_cache=parse_cache,
         )
 
 

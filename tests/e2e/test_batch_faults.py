@@ -18,7 +18,7 @@ import pytest
 
 from llmextract import load_document
 from llmextract.extract.rules import extract_rules
-from tests.conftest import seed
+from tests.conftest import seed, without_llm_settings
 from tests.llm.replies import reply_for
 from tests.llm.scripted_server import ScriptedLLMServer, content, cut, reply, sleep, status
 
@@ -74,7 +74,7 @@ def _run(root: Path, out: Path, server: ScriptedLLMServer, tmp: Path) -> subproc
         'concurrency = 4\nmode = "tools"\n',
         encoding="utf-8",
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLMEXTRACT_", "OPENAI_"))}
+    env = without_llm_settings(os.environ)
     env |= {
         "LLMEXTRACT_BASE_URL": server.base_url,
         "LLMEXTRACT_MODEL": "scripted-model",
