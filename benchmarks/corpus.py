@@ -17,9 +17,10 @@ records than 项目名称 labels or than the prose discloses, records without in
 Held-out documents (evals/heldout.txt, paths relative to the corpus's more/ folder) are run but shown only as
 masked rows at the end of the list and in separate totals; ``--show-heldout`` unmasks them (for the lead only).
 
-``--out DIR`` receives corpus.csv and corpus.json; ``--compare OLD.json`` prints what changed per document and
-in total against an earlier corpus.json; ``--twice`` runs the corpus a second time and prints the ratio of the
-wall times (about 1 until a parse cache exists).
+``--out DIR`` receives corpus.csv, corpus.json and corpus.html (one page, offline: per document, records against
+the signals, errors and seconds per page, as bars; held-out documents only in the totals); ``--compare OLD.json``
+prints what changed per document and in total against an earlier corpus.json; ``--twice`` runs the corpus a
+second time and prints the ratio of the wall times (about 1 until a parse cache exists).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import Any
 from llmextract.batch.discover import discover
 from llmextract.core.document import Document
 from llmextract.core.errors import ConfigError
+from llmextract.evals.overview import overview_page
 from llmextract.evals.signals import read_signals
 from llmextract.ingest import load_document
 from llmextract.pipeline import Config, DocumentResult, process
@@ -390,6 +392,7 @@ CSV_COLUMNS = [
 
 def write_outputs(out: Path, rows: list[dict[str, Any]], meta: dict[str, Any]) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    (out / "corpus.html").write_text(html_page(rows, meta), encoding="utf-8")
     (out / "corpus.json").write_text(
         json.dumps({**meta, "documents": rows}, ensure_ascii=False, indent=1), encoding="utf-8"
     )
@@ -403,6 +406,26 @@ def write_outputs(out: Path, rows: list[dict[str, Any]], meta: dict[str, Any]) -
                 if key in flat:
                     flat[key] = json.dumps(flat[key], ensure_ascii=False)
             writer.writerow(flat)
+
+
+def html_page(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    """corpus.html: the totals, then one row per visible document, most suspicious first."""
+    t = meta["totals"]["in_sample"]
+    failures = ", ".join(f"{k} {v}" for k, v in t["failures"].items()) or "none"
+    notes = [
+        f"{meta['generated']} · {meta['extractor']} extractor · corpus {', '.join(meta['corpus'])}",
+        f"documents {t['documents']} · failures: {failures} · records {t['records']} · indicators {t['indicators']}",
+        f"errors {t['errors']} (per document mean {t['errors_per_document']['mean']}, median "
+        f"{t['errors_per_document']['median']}) · {t['seconds_per_page']} s per page over {t['pages']} pages",
+    ]
+    held = meta["totals"].get("held_out")
+    if held:
+        notes.append(
+            f"held-out (not shown): {held['documents']} documents, records {held['records']}, "
+            f"errors {held['errors']}, failures {held['failures']}"
+        )
+    visible = [r for r in rows if r["document"] != MASKED]
+    return overview_page("Corpus benchmark", visible, notes)
 
 
 # --- comparison ---------------------------------------------------------------------------------------------
@@ -517,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
     if second is not None:
         print(f"second run {second:.1f} s · ratio second / first {second / wall:.2f} (no parse cache yet: ≈ 1)")
     write_outputs(args.out, shown, meta)
-    print(f"wrote {args.out / 'corpus.csv'} and {args.out / 'corpus.json'}")
+    print(f"wrote {args.out / 'corpus.csv'}, {args.out / 'corpus.json'} and {args.out / 'corpus.html'}")
     if old is not None:
         print(f"\nchanges against {args.compare}:")
         for line in compare(old, {**meta, "documents": shown}):
