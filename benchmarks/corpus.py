@@ -78,7 +78,7 @@ MASKED = "(held-out)"
 
 def _run(path: Path, config: Config) -> tuple[Document, DocumentResult]:
     """The only call into the pipeline."""
-    result = process(load_document(path), config)
+    result = process(load_document(path, page_workers=config.page_workers), config)
     return result.doc, result
 
 

@@ -36,7 +36,7 @@ def review_command(
         min=0,
         max=1,
         help="A re-verified record below this confidence needs review "
-        f"(default: the run's --review-threshold, else {DEFAULT_THRESHOLD}).",
+        f"(default: the --review-threshold the run routed the record with, else {DEFAULT_THRESHOLD}).",
     ),
     export_gold: Path | None = typer.Option(
         None, "--export-gold", help="Write the reviewed records as gold annotations (JSONL) to this file and exit."
@@ -56,8 +56,6 @@ def review_command(
             from llmextract.review.security import LOOPBACK
         except ImportError as exc:
             raise ConfigError(f"the review UI needs {exc.name}", hint="pip install 'llmextract[review]'") from None
-        if threshold is None:
-            threshold = _run_threshold(run)
         app = create_app(
             run, reviewer=reviewer, reverify=reverify_with_threshold(threshold), allowed_hosts=frozenset({host})
         )
@@ -66,14 +64,6 @@ def review_command(
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     threading.Thread(target=_announce, args=(server, host, not no_browser), daemon=True).start()
     server.run()
-
-
-def _run_threshold(run: Path) -> float:
-    """The threshold the run routed records with, so that re-verified records are routed the same way."""
-    with RunStore(run, create=False) as store:
-        config = store.meta("config", {})
-    recorded = config.get("review_threshold") if isinstance(config, dict) else None
-    return float(recorded) if isinstance(recorded, int | float) else DEFAULT_THRESHOLD
 
 
 def _announce(server: uvicorn.Server, host: str, open_browser: bool) -> None:

@@ -16,6 +16,7 @@ BLOCK_FAILED = "extract.block-failed"
 TABLE_PARSE_FAILED = "tables.parse-failed"
 PROSE_PARSE_FAILED = "prose.parse-failed"
 RULE_FAILED = "verify.rule-failed"
+READING_INCOMPLETE = "reading.incomplete"
 # Findings that say llmextract itself failed on part of a document (not that the document is wrong).
 FAILURE_RULES = frozenset({LLM_FAILED, BLOCK_FAILED, TABLE_PARSE_FAILED, PROSE_PARSE_FAILED, RULE_FAILED})
 # Findings about how llmextract read the document, not about the document's consistency (no verifier claim).
@@ -108,6 +109,12 @@ RULES: tuple[Rule, ...] = (
         "record.evaluation-scores",
         "error",
         "self-evaluation: indicator 分值 and 得分 add up to the printed 总分 (and 得分 ≤ 分值)",
+    ),
+    Rule(
+        READING_INCOMPLETE,
+        "warning",
+        "a record lacks a name, funds or indicators its table visibly prints (the reading missed them): "
+        "the record goes to review",
     ),
     Rule(
         HYBRID_DISAGREEMENT,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from llmextract.core.document import Document, Line
+from llmextract.layout.form_vocabulary import header_cells, is_indicator_header, is_name_row, name_row_value
 
 PartKind = Literal["section", "budget_table", "explanation", "project_table", "dept_table"]
 
@@ -88,28 +89,21 @@ def detect_parts(doc: Document) -> list[Part]:
     return _merge_repeated_titles(_drop_toc_pages(doc, parts))
 
 
-_PROJECT_LABEL = re.compile(r"^\s*项目名称[\s\t:：]*")
-# The header row of an indicator grid: 二级指标 and 三级指标 on one line (cells or raw text).
-_INDICATOR_HEADER = re.compile(r"^[^\n]*二级指标[^\n]*三级指标", re.MULTILINE)
-
-
 def find_project_tables(doc: Document) -> list[Part]:
-    """One part per 项目名称 field that is followed by performance indicators before the next 项目名称.
+    """One part per name row (项目名称, 专项资金名称, … with a value) that is followed by an indicator header
+    before the next name row.
 
     This finds 项目支出绩效目标表 and self-evaluation tables whatever their title (often absent, garbled or
     printed once for many tables), and skips lists such as 表十二 whose header also says 项目名称.
     """
-    starts = [ln for ln in doc.lines if _PROJECT_LABEL.match(ln.text)]
+    starts = [(i, ln) for i, ln in enumerate(doc.lines) if is_name_row(ln.text)]
     parts: list[Part] = []
-    for i, line in enumerate(starts):
-        end = starts[i + 1].start if i + 1 < len(starts) else len(doc.text)
-        cells = [c.strip() for c in _PROJECT_LABEL.sub("", line.text).split("\t") if c.strip()]
-        if not cells or "合计" in cells:
-            continue  # the header row of a project list (表十二), not a project's own table
-        body = doc.text[line.start : end]
-        if not _INDICATOR_HEADER.search(body):
+    for n, (i, line) in enumerate(starts):
+        stop = starts[n + 1][0] if n + 1 < len(starts) else len(doc.lines)
+        if not any(is_indicator_header(header_cells(ln.text)) for ln in doc.lines[i:stop]):
             continue
-        name = " ".join(cells)
+        end = doc.lines[stop].start if stop < len(doc.lines) else len(doc.text)
+        name = name_row_value(line.text) or ""
         parts.append(Part("project_table", line.text.replace("\t", " ").strip(), name, line.page, line.start, end))
     return parts
 

@@ -4,6 +4,9 @@ Handlers are ``async`` and call the store directly, so every SQLite access happe
 one at a time; only page rendering (slow, and guarded by its own lock) goes to the thread pool. A decision
 re-verifies the record on the event loop too, so decisions never interleave; the first one on a document
 waits while its source is parsed (seconds for a PDF); later ones use the parsed copy.
+
+Records are addressed by their store key (``RunStore`` record key: settings and record id). Pages carry the
+queue's filters in their query string, so a record page's n/p walk the queue the reviewer filtered.
 """
 
 from __future__ import annotations
@@ -31,22 +34,28 @@ from llmextract.review.fields import EditRefused
 from llmextract.review.gold import gold_jsonl
 from llmextract.review.pages import PageRenderer
 from llmextract.review.reverify import Reverify, reverify_with_threshold
-from llmextract.review.views import Filters, queue, record_view, rule_ids, source_names
-from llmextract.store import RunStore, RunStoreError
+from llmextract.review.views import Filters, QueueLines, neighbours, queue_page, record_view, source_names
+from llmextract.store import RecordStatus, RunStore, RunStoreError
 
 _DOC_ID = re.compile(r"^[0-9a-f]{64}$")
-_RECORD_ID = re.compile(r"^[0-9a-f]{16}:\d{1,10}$")
+_KEY = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{16}:\d{1,10}(?:~\d{1,6})?$")  # record_key(settings, record_id)
+_RULE_ID = re.compile(r"^[a-z0-9_.-]{1,80}$")
 _ACTIONS = frozenset({"accept", "edit", "reject"})
 _SEVERITIES = ("error", "warning", "info")
-_STATUS_LABELS = {"pending": "待审", "accepted": "已接受", "edited": "已修改", "rejected": "已拒绝"}
-_STATUSES = tuple(_STATUS_LABELS)
+_STATUS_LABELS: dict[RecordStatus, str] = {
+    "pending": "待审",
+    "accepted": "已接受",
+    "edited": "已修改",
+    "rejected": "已拒绝",
+}
+_STATUSES: tuple[RecordStatus, ...] = tuple(_STATUS_LABELS)
 _MAX_VALUE = 20_000  # characters; the longest prose field of the corpus is a few thousand
 _MAX_BODY = 256 * 1024
 
 
 @dataclass(slots=True)
 class _State:
-    """What the handlers share; the reviewer name is the one thing the UI changes."""
+    """What the handlers share; the UI changes the reviewer name (and keeps queue lines it has made)."""
 
     store: RunStore
     reviewer: str
@@ -54,6 +63,7 @@ class _State:
     token: str
     pages: PageRenderer
     templates: jinja2.Environment
+    lines: QueueLines
 
 
 Handler = Callable[[_State, Request], Awaitable[Response]]
@@ -67,7 +77,7 @@ def create_app(
     allowed_hosts: frozenset[str] = frozenset(),
 ) -> Starlette:
     """The review app over the run in ``run_dir``; ``reverify`` re-checks a record after each change (default:
-    the pipeline's checks at the pipeline's review threshold, :func:`.reverify.reverify_with_threshold`).
+    the pipeline's checks at the run's own review threshold, :func:`.reverify.reverify_with_threshold`).
 
     ``allowed_hosts`` adds host names to the loopback ones (when the server is bound to another address).
     """
@@ -84,13 +94,14 @@ def create_app(
         security.new_token(),
         PageRenderer(),
         templates,
+        QueueLines(),
     )
     static = str(resources.files("llmextract.review").joinpath("static"))
     routes = [
         Route("/", _endpoint(state, _queue_page)),
-        Route("/record/{rid}", _endpoint(state, _record_page)),
+        Route("/record/{key}", _endpoint(state, _record_page)),
         Route("/page/{doc_id}/{page:int}.png", _endpoint(state, _page_image)),
-        Route("/api/records/{rid}/decisions", _endpoint(state, _decision), methods=["POST"]),
+        Route("/api/records/{key}/decisions", _endpoint(state, _decision), methods=["POST"]),
         Route("/reviewer", _endpoint(state, _set_reviewer), methods=["POST"]),
         Route("/export", _endpoint(state, _export), methods=["POST"]),
         Mount("/static", StaticFiles(directory=static), name="static"),
@@ -128,48 +139,49 @@ def _not_found() -> Response:
     return Response("not found", status_code=404, media_type="text/plain")
 
 
-async def _queue_page(state: _State, request: Request) -> Response:
+def _filters(request: Request) -> Filters:
+    """The queue's filters from the query string; anything malformed is no filter."""
     q = request.query_params
-    doc = q.get("doc") if _DOC_ID.match(q.get("doc", "")) else None
-    filters = Filters(
-        doc=doc,
-        rule=q.get("rule") or None,
+    return Filters(
+        doc=q.get("doc") if _DOC_ID.match(q.get("doc", "")) else None,
+        rule=q.get("rule") if _RULE_ID.match(q.get("rule", "")) else None,
         severity=q.get("severity") if q.get("severity") in _SEVERITIES else None,
-        status=q.get("status") if q.get("status") in _STATUSES else None,
+        status=next((s for s in _STATUSES if s == q.get("status")), None),
     )
-    rows, counts = queue(state.store, filters)
+
+
+async def _queue_page(state: _State, request: Request) -> Response:
+    filters = _filters(request)
+    page = request.query_params.get("page", "1")
+    shown = queue_page(state.store, filters, int(page) if page.isdigit() and len(page) < 7 else 1, state.lines)
     return _html(
         state,
         "queue.html",
-        rows=rows,
-        counts=counts,
-        total=sum(counts.values()),
+        queue=shown,
+        total=sum(shown.counts.values()),
         filters=filters,
         documents=source_names(state.store),
-        rules=rule_ids(state.store),
+        rules=state.store.rule_ids(),
         severities=_SEVERITIES,
         statuses=_STATUSES,
     )
 
 
 async def _record_page(state: _State, request: Request) -> Response:
-    rid = request.path_params["rid"]
-    stored = state.store.record(rid) if _RECORD_ID.match(rid) else None
+    key = request.path_params["key"]
+    stored = state.store.record(key) if _KEY.match(key) else None
     if stored is None:
         return _not_found()
     pdf = state.store.source_file(stored.doc_id)
     sizes = await run_in_threadpool(state.pages.sizes, pdf) if pdf is not None and pdf.suffix == ".pdf" else None
-    order = [r.record_id for r in state.store.records()]
-    at = order.index(rid)
+    filters = _filters(request)
     return _html(
         state,
         "record.html",
         view=record_view(state.store, stored, sizes),
         has_pages=sizes is not None,
-        prev_id=order[at - 1] if at > 0 else None,
-        next_id=order[at + 1] if at + 1 < len(order) else None,
-        position=at + 1,
-        count=len(order),
+        around=neighbours(state.store, stored, filters),
+        filters=filters,
         selected=request.query_params.get("field", ""),
     )
 
@@ -188,14 +200,16 @@ async def _page_image(state: _State, request: Request) -> Response:
 async def _decision(state: _State, request: Request) -> Response:
     if not security.token_matches(request, state.token, request.headers.get(security.HEADER)):
         return security.refused()
-    rid = request.path_params["rid"]
-    stored = state.store.record(rid) if _RECORD_ID.match(rid) else None
+    key = request.path_params["key"]
+    stored = state.store.record(key) if _KEY.match(key) else None
     if stored is None:
         return _not_found()
     try:
         body = await request.json()
-    except ValueError:
-        return _error("the request body is not JSON")
+    except ValueError:  # not JSON, or not UTF-8
+        return _error("the request body is not JSON", status=400)
+    if not isinstance(body, dict):
+        return _error("the request body must be a JSON object", status=400)
     field, action, value = body.get("field"), body.get("action"), body.get("value")
     if not isinstance(field, str) or action not in _ACTIONS:
         return _error("a decision needs a field and an action (accept, edit or reject)")

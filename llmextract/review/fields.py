@@ -1,14 +1,15 @@
 """The reviewable fields of a record: their paths, labels, values, locations, and how an edit is applied.
 
-A field path names one value the reviewer decides on. Scalars use dotted paths (``funding.annual_total``);
-an indicator is ``indicators[<column>:<三级指标名>]`` — the same key the hybrid extractor uses for its
-disagreement findings, and stable when another indicator is removed. An indicator's reviewed value is its
-``value_raw``; the parsed comparator/value/unit are re-derived from it by deterministic code, never typed in.
+Every field is named by its :class:`~llmextract.core.paths.FieldPath`, the name findings, grounding, number
+checks and the rules-vs-LLM agreement use too. Scalars are dotted paths (``funding.annual_total``); an
+indicator is reviewed through its printed value, ``indicators[<ordinal>].value_raw``: the ordinal is given at
+extraction, so two indicators with the same name are two fields, and removing one renames no other. The
+parsed comparator/value/unit are re-derived from the reviewed ``value_raw`` by deterministic code, never typed
+in.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -18,11 +19,13 @@ from pydantic import BaseModel, ValidationError
 from llmextract.core.errors import LLMExtractError
 from llmextract.core.locations import Location
 from llmextract.core.numbers import parse_decimal, parse_indicator_value
+from llmextract.core.paths import FUNDING_AMOUNTS, GOAL_FIELDS, SOURCE_GROUPS, FieldPath, FieldPathError
 from llmextract.core.records import Funding, FundingSources, Goals, Indicator, ProjectRecord
 
 FieldKind = Literal["text", "amount", "unit", "indicator"]
 
-_INDICATOR = re.compile(r"^indicators\[(?P<column>annual|period):(?P<name>.+)\]$")
+_HEAD_TEXT = ("name", "department", "department_code", "implementing_unit", "attribute", "period")
+_PROSE = ("overview", "basis", "necessity", "safeguards", "plan")
 
 
 class EditRefused(LLMExtractError):
@@ -31,7 +34,7 @@ class EditRefused(LLMExtractError):
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    path: str
+    path: FieldPath
     label: str
     kind: FieldKind
 
@@ -41,19 +44,17 @@ def _title(model: type[BaseModel], name: str) -> str:
 
 
 def _scalar_specs() -> tuple[FieldSpec, ...]:
-    text = ("name", "department", "department_code", "implementing_unit", "attribute", "period")
-    specs = [FieldSpec(p, _title(ProjectRecord, p), "text") for p in text]
-    specs.append(FieldSpec("funding.unit", _title(Funding, "unit"), "unit"))
-    specs += [FieldSpec(f"funding.{p}", _title(Funding, p), "amount") for p in ("period_total", "annual_total")]
-    for group in ("sources", "period_sources"):
+    specs = [FieldSpec(FieldPath(p), _title(ProjectRecord, p), "text") for p in _HEAD_TEXT]
+    specs.append(FieldSpec(FieldPath("funding.unit"), _title(Funding, "unit"), "unit"))
+    specs += [FieldSpec(FieldPath(f"funding.{p}"), _title(Funding, p), "amount") for p in FUNDING_AMOUNTS]
+    for group in SOURCE_GROUPS:
         prefix = _title(Funding, group)
         specs += [
-            FieldSpec(f"funding.{group}.{p}", f"{prefix}·{_title(FundingSources, p)}", "amount")
+            FieldSpec(FieldPath(f"funding.{group}.{p}"), f"{prefix}·{_title(FundingSources, p)}", "amount")
             for p in FundingSources.model_fields
         ]
-    prose = ("overview", "basis", "necessity", "safeguards", "plan")
-    specs += [FieldSpec(p, _title(ProjectRecord, p), "text") for p in prose]
-    specs += [FieldSpec(f"goals.{p}", _title(Goals, p), "text") for p in ("period", "annual")]
+    specs += [FieldSpec(FieldPath(p), _title(ProjectRecord, p), "text") for p in _PROSE]
+    specs += [FieldSpec(FieldPath(p), _title(Goals, p.split(".")[1]), "text") for p in GOAL_FIELDS]
     return tuple(specs)
 
 
@@ -61,15 +62,11 @@ SCALAR_FIELDS: tuple[FieldSpec, ...] = _scalar_specs()
 _BY_PATH = {s.path: s for s in SCALAR_FIELDS}
 
 
-def indicator_path(ind: Indicator) -> str:
-    return f"indicators[{ind.column}:{ind.name}]"
-
-
 def indicator_spec(ind: Indicator) -> FieldSpec:
     column = "实施期" if ind.column == "period" else "年度"
     levels = " / ".join(x for x in (ind.level1, ind.level2) if x)
     label = f"{ind.name}（{levels}，{column}）" if levels else f"{ind.name}（{column}）"
-    return FieldSpec(indicator_path(ind), label, "indicator")
+    return FieldSpec(FieldPath.indicator(ind.ordinal or 0, "value_raw"), label, "indicator")
 
 
 def all_fields(record: ProjectRecord) -> list[FieldSpec]:
@@ -77,26 +74,30 @@ def all_fields(record: ProjectRecord) -> list[FieldSpec]:
     return [*SCALAR_FIELDS, *(indicator_spec(i) for i in record.indicators)]
 
 
-def spec_for(record: ProjectRecord, path: str) -> FieldSpec | None:
+def as_path(text: str) -> FieldPath:
+    """A reviewer's field name as a FieldPath; EditRefused when it names no field of a record."""
+    try:
+        return FieldPath(text)
+    except FieldPathError:
+        raise EditRefused(f"unknown field {text!r}", hint="reload the record page") from None
+
+
+def spec_for(record: ProjectRecord, path: FieldPath) -> FieldSpec | None:
     if path in _BY_PATH:
         return _BY_PATH[path]
-    return next((s for s in all_fields(record) if s.path == path), None)
+    ind = _indicator(record, path)
+    return indicator_spec(ind) if ind is not None and path.attr == "value_raw" else None
 
 
-def _find_indicator(record: ProjectRecord, path: str) -> int | None:
-    m = _INDICATOR.match(path)
-    if m is None:
-        return None
-    return next(
-        (i for i, ind in enumerate(record.indicators) if ind.column == m["column"] and ind.name == m["name"]), None
-    )
+def _indicator(record: ProjectRecord, path: FieldPath) -> Indicator | None:
+    return record.indicator(path.ordinal) if path.ordinal is not None else None
 
 
-def get_value(record: ProjectRecord, path: str) -> Any:
+def get_value(record: ProjectRecord, path: FieldPath) -> Any:
     """The current value of a field (an indicator's ``value_raw``); None when unset or unknown."""
-    index = _find_indicator(record, path)
-    if index is not None:
-        return record.indicators[index].value_raw
+    if path.is_indicator:
+        ind = _indicator(record, path)
+        return getattr(ind, path.attr) if ind is not None and path.attr else None
     value: Any = record
     for part in path.split("."):
         value = getattr(value, part, None)
@@ -110,31 +111,29 @@ def show(value: Any) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
-def field_location(record: ProjectRecord, path: str) -> Location | None:
-    index = _find_indicator(record, path)
-    if index is not None:
-        return record.indicators[index].location
-    return record.field_locations.get(path)
+def field_location(record: ProjectRecord, path: FieldPath) -> Location | None:
+    """Where the field is printed: its grounded span, else (indicators) the cell the extractor read it from."""
+    found = record.field_locations.get(path)
+    if found is not None:
+        return found
+    ind = _indicator(record, path)
+    return ind.location if ind is not None else None
 
 
-def apply_edit(record: ProjectRecord, path: str, text: str | None) -> ProjectRecord:
+def apply_edit(record: ProjectRecord, path: FieldPath, text: str | None) -> ProjectRecord:
     """``record`` with the field at ``path`` set from the reviewer's text (None or "" clears it).
 
     The result is validated as a whole ProjectRecord; anything invalid raises EditRefused with a message
     for the reviewer.
     """
-    spec = spec_for(record, path)
-    if spec is None:
-        raise EditRefused(f"unknown field {path!r}", hint="reload the record page")
+    spec = _spec_or_refuse(record, path)
     text = text.strip() if text is not None else ""
     data = record.model_dump()
     if spec.kind == "indicator":
-        index = _find_indicator(record, path)
-        assert index is not None  # spec_for found it
         if not text:
             raise EditRefused("an indicator value cannot be empty", hint="reject the indicator instead (r)")
         parsed = parse_indicator_value(text)
-        data["indicators"][index].update(
+        data["indicators"][_position(record, path)].update(
             value_raw=text, comparator=parsed.comparator, value=parsed.value, unit=parsed.unit
         )
     else:
@@ -142,22 +141,34 @@ def apply_edit(record: ProjectRecord, path: str, text: str | None) -> ProjectRec
     return _validated(data)
 
 
-def apply_reject(record: ProjectRecord, path: str) -> ProjectRecord:
-    """``record`` without the rejected value: a scalar is cleared, an indicator removed."""
-    spec = spec_for(record, path)
-    if spec is None:
-        raise EditRefused(f"unknown field {path!r}", hint="reload the record page")
+def apply_reject(record: ProjectRecord, path: FieldPath) -> ProjectRecord:
+    """``record`` without the rejected value: a scalar is cleared, an indicator removed (with everything
+    recorded about it under its ordinal)."""
+    spec = _spec_or_refuse(record, path)
     if path == "name":
         raise EditRefused("项目名称 is required and cannot be rejected", hint="edit it, or reject the record (R)")
     data = record.model_dump()
     if spec.kind == "indicator":
-        index = _find_indicator(record, path)
-        assert index is not None
-        del data["indicators"][index]
+        del data["indicators"][_position(record, path)]
+        gone = {p for p in (*record.field_locations, *record.agreement) if FieldPath(p).item == path.item}
     else:
         _set(data, path, None)
-    data["field_locations"].pop(path, None)
+        gone = {path}
+    data["field_locations"] = {p: loc for p, loc in data["field_locations"].items() if p not in gone}
+    data["agreement"] = {p: a for p, a in data["agreement"].items() if p not in gone}
     return _validated(data)
+
+
+def _spec_or_refuse(record: ProjectRecord, path: FieldPath) -> FieldSpec:
+    spec = spec_for(record, path)
+    if spec is None:
+        raise EditRefused(f"unknown field {path!r}", hint="reload the record page")
+    return spec
+
+
+def _position(record: ProjectRecord, path: FieldPath) -> int:
+    """The list index of the indicator with ``path``'s ordinal (spec_for has found it)."""
+    return next(i for i, ind in enumerate(record.indicators) if ind.ordinal == path.ordinal)
 
 
 def _typed(spec: FieldSpec, text: str) -> Any:

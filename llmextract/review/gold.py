@@ -1,11 +1,12 @@
 """Reviewed records as gold annotations for the eval suites.
 
 ``llmextract review RUN --export-gold OUT.jsonl`` (or the 导出 button of the review UI) writes one JSON object
-per line, for every record whose review is complete and kept (status ``accepted`` or ``edited``; rejected and
-pending records are left out)::
+per line, for every current record whose review is complete and kept (status ``accepted`` or ``edited``;
+rejected and pending records are left out), by source file and position::
 
     {
       "record_id":   "35b6ffa77c409f11:12947",     # doc_id[:16]:block start, stable across runs
+      "record_key":  "3f2a9c1e-35b6ffa77c409f11:12947",  # the run store's key: settings and record id
       "doc_id":      "35b6…3d77",                  # sha256 of the source file
       "source":      "国家信访局2026年度部门预算.pdf",  # the file name the run was given
       "status":      "edited",                     # accepted: no value changed; edited: some were
@@ -20,9 +21,10 @@ pending records are left out)::
     }
 
 ``record`` is the whole record after review: its ``findings`` are those of the re-verification on the last
-save, and ``confidence`` the re-verified score. Field paths in ``decisions`` are those of
-:mod:`llmextract.review.fields` (``name``, ``funding.sources.central``, ``indicators[annual:设备完好率]``; ``record``
-for a decision on the whole record). Values are strings as the reviewer saw and typed them, or null.
+save, and ``confidence`` the re-verified score. Fields in ``decisions`` are field paths
+(:class:`llmextract.core.paths.FieldPath`: ``name``, ``funding.sources.central``, ``indicators[7].value_raw``
+where 7 is the indicator's ordinal in ``record.indicators``; ``record`` for a decision on the whole record).
+Values are strings as the reviewer saw and typed them, or null.
 """
 
 from __future__ import annotations
@@ -38,16 +40,18 @@ GOLD_STATUSES = ("accepted", "edited")
 
 
 def gold_annotations(store: RunStore) -> Iterator[dict[str, Any]]:
-    sources = {d.doc_id: PurePath(d.source).name for d in store.documents()}
-    for stored in store.records():
-        if stored.status not in GOLD_STATUSES:
+    rows = sorted((r for r in store.queue() if r.status in GOLD_STATUSES), key=lambda r: (r.source, r.position, r.key))
+    for row in rows:
+        stored = store.record(row.key)
+        if stored is None:
             continue
-        decisions = store.reviews(stored.record_id)
+        decisions = store.reviews(stored.key)
         last = decisions[-1] if decisions else None
         yield {
             "record_id": stored.record_id,
+            "record_key": stored.key,
             "doc_id": stored.doc_id,
-            "source": sources.get(stored.doc_id),
+            "source": PurePath(row.source).name,
             "status": stored.status,
             "record": stored.record.model_dump(mode="json"),
             "reviewer": last.reviewer if last else None,

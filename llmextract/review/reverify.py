@@ -1,18 +1,18 @@
 """Re-verifying a record after a review decision: the hook type, and the default that runs the pipeline's checks.
 
 The review app calls one :data:`Reverify` callable after every decision that changes a record. The default
-(:func:`reverify_with_threshold`) re-checks the edited record with the pipeline itself —
-:func:`llmextract.pipeline.process` with the reviewed record as the extractor's reading —: grounding of every field (``grounding.not-found``), the record
-rules (``record.sources-sum``, ``record.period-ge-annual``, ``record.funding-vs-project-list``, …) and the
-documented confidence of :mod:`llmextract.score`, against the pipeline's threshold, so the UI and
-``llmextract run`` agree on which records need review. Findings of rules the verifier does not compute
-(``hybrid.disagreement``) are kept; the LLM reading's per-field evidence (agreement with the rules, re-asks)
-is not re-counted.
+(:func:`reverify_with_threshold`) re-checks the edited record with the pipeline itself
+(:func:`llmextract.pipeline.process` with the reviewed record as the extractor's reading): grounding of every
+field (``grounding.not-found``), the record rules (``record.sources-sum``, ``record.period-ge-annual``,
+``record.funding-vs-project-list``, …) and the documented confidence of :mod:`llmextract.score`, against the
+threshold the run itself routed the record with (:func:`run_threshold`), so the UI and ``llmextract run`` /
+``extract --out`` agree on which records need review. What the verifier does not compute stays as the record
+carries it: ``hybrid.disagreement`` findings, ``record.agreement`` and ``llm_reasks`` (the review app has
+already removed what the reviewer settled).
 
-The verifier needs the document and its tables: they are parsed from the run's copy of the source
-(``RunStore.source_file``) and kept for the last few documents, because parsing a PDF takes seconds. A run
-without that copy cannot re-verify an edit: :class:`~llmextract.store.RunStoreError`, raised before anything
-is stored.
+The verifier needs the document: it is parsed from the run's copy of the source (``RunStore.source_file``)
+and kept for the last few documents, because parsing a PDF takes seconds. A run without that copy cannot
+re-verify an edit: :class:`~llmextract.store.RunStoreError`, raised before anything is stored.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ from llmextract.ingest import load_document
 from llmextract.pipeline import Config, process
 from llmextract.score import DEFAULT_THRESHOLD
 from llmextract.settings import ExtractorKind
-from llmextract.store import RunStore, RunStoreError
+from llmextract.store import RunStore, RunStoreError, StoredRecord
 
-Reverify = Callable[[ProjectRecord, RunStore, str], tuple[ProjectRecord, float | None, bool]]
-"""(record, store, doc_id) -> (record with fresh findings, confidence, needs_review).
+Reverify = Callable[[ProjectRecord, RunStore, StoredRecord], tuple[ProjectRecord, float | None, bool]]
+"""(edited record, store, the stored record under review) -> (record with fresh findings, confidence,
+needs_review).
 
 A replacement must keep the findings of rules it does not compute: ``hybrid.disagreement`` comes from the
 extractor, and the app has already removed those the reviewer settled.
@@ -77,14 +78,29 @@ class ReviewedRecord:
         return None
 
 
-def reverify_with_threshold(threshold: float = DEFAULT_THRESHOLD, *, sources: SourceCache | None = None) -> Reverify:
-    """The pipeline's re-verification, routing records below ``threshold`` to review."""
+def run_threshold(store: RunStore, settings_hash: str | None = None) -> float:
+    """The review threshold a run routed records with: that of the settings ``settings_hash`` (a record's),
+    else that of the run's last settings, else the default."""
+    keys = ([f"settings:{settings_hash}"] if settings_hash else []) + ["config"]
+    for key in keys:
+        settings = store.meta(key)
+        recorded = settings.get("review_threshold") if isinstance(settings, dict) else None
+        if isinstance(recorded, int | float) and not isinstance(recorded, bool) and 0 <= recorded <= 1:
+            return float(recorded)
+    return DEFAULT_THRESHOLD
+
+
+def reverify_with_threshold(threshold: float | None = None, *, sources: SourceCache | None = None) -> Reverify:
+    """The pipeline's re-verification, routing records below ``threshold`` to review (None: the threshold the
+    run routed each record with, :func:`run_threshold`)."""
     cache = sources if sources is not None else SourceCache()
 
-    config = Config(extractor=ExtractorKind.rules, review_threshold=threshold)
-
-    def reverify(record: ProjectRecord, store: RunStore, doc_id: str) -> tuple[ProjectRecord, float | None, bool]:
-        result = process(cache.get(store, doc_id), config, extractor=ReviewedRecord(record))
+    def reverify(
+        record: ProjectRecord, store: RunStore, stored: StoredRecord
+    ) -> tuple[ProjectRecord, float | None, bool]:
+        limit = threshold if threshold is not None else run_threshold(store, stored.settings_hash)
+        config = Config(extractor=ExtractorKind.rules, review_threshold=limit)
+        result = process(cache.get(store, stored.doc_id), config, extractor=ReviewedRecord(record))
         (checked,) = result.records
         return checked.record, checked.confidence, checked.needs_review
 

@@ -4,8 +4,12 @@
   rebinds its DNS name to 127.0.0.1 gets 400.
 - Cross-site requests: every state-changing request (POST) must carry the per-server-start secret twice: in
   the ``SameSite=Strict`` cookie the pages set, and in the ``X-CSRF-Token`` header (JSON calls) or the
-  ``csrf_token`` form field (forms). A request whose ``Origin`` is not this server, or that the browser
-  marks ``Sec-Fetch-Site: cross-site``, is refused before the token is even looked at.
+  ``csrf_token`` form field (forms). A request whose ``Origin`` is not this server (``Origin: null``, sent by
+  sandboxed frames and by pages that hide their referrer, included), or that the browser marks
+  ``Sec-Fetch-Site: cross-site`` or ``same-site``, is refused before the token is even looked at.
+- The pages' own form posts must say where they come from: a browser sends ``Origin: null`` for a form post
+  under ``Referrer-Policy: no-referrer``, so the pages use ``same-origin`` (the full URL to this server, nothing
+  to any other; the pages link nowhere else anyway).
 - Every response carries a Content-Security-Policy without inline scripts, so text that slipped past
   escaping still could not run.
 """
@@ -33,7 +37,7 @@ CSP = (
 _HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
     "cache-control": "no-store",
 }
@@ -80,9 +84,9 @@ class LocalOnly:
         if method in SAFE_METHODS:
             return None
         origin = headers.get("origin")
-        if origin is not None and urlsplit(origin).netloc != host:
+        if origin is not None and (urlsplit(origin).scheme not in ("http", "https") or urlsplit(origin).netloc != host):
             return 403, "cross-origin request refused"
-        if headers.get("sec-fetch-site") == "cross-site":
+        if headers.get("sec-fetch-site") in ("cross-site", "same-site"):
             return 403, "cross-site request refused"
         return None
 

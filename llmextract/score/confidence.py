@@ -10,7 +10,9 @@ agreement     agreed 1.0 · read by one extractor only 0.9 · rules and LLM disa
 
 A record's confidence is its weakest field's, times 0.93 per LLM re-ask the record needed (the model had to be
 corrected), 0.6 per error finding and 0.9 per warning finding about the record (info findings — checks that
-could not be made — do not count: they are already priced in as "not checkable"). Every factor is at most 1
+could not be made — do not count: they are already priced in as "not checkable"), and 0.5 per
+``reading.incomplete`` warning instead of 0.9: a record that lacks what its table visibly prints was not fully
+read, whatever its read fields say, and goes to review. Every factor is at most 1
 and a new contradiction only ever adds a factor below 1 or lowers one, so confidence is monotone: new evidence
 against a record never raises it. Records below the threshold (default 0.7, ``--review-threshold``) go to the
 review queue.
@@ -25,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from llmextract.core.alignment import AlignmentStatus
-from llmextract.core.catalogue import HYBRID_DISAGREEMENT, LLM_FAILED
+from llmextract.core.catalogue import HYBRID_DISAGREEMENT, LLM_FAILED, READING_INCOMPLETE
 from llmextract.core.findings import Finding
 from llmextract.core.records import AgreementStatus, NumberStatus
 
@@ -38,6 +40,7 @@ AGREEMENT = {"agreed": 1.0, "rules_only": 0.9, "llm_only": 0.9, "disagreed": 0.5
 REASK = 0.93
 ERROR_FINDING = 0.6
 WARNING_FINDING = 0.9
+INCOMPLETE_READING = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,9 @@ def record_confidence(
     score = min((field_confidence(e) for e in fields.values()), default=1.0)
     score *= REASK ** max(0, reasks)
     for finding in findings:
-        if finding.severity == "error":
+        if finding.rule_id == READING_INCOMPLETE:
+            score *= INCOMPLETE_READING
+        elif finding.severity == "error":
             score *= ERROR_FINDING
         elif finding.severity == "warning":
             score *= WARNING_FINDING

@@ -397,6 +397,14 @@ class RunStore:
         for row in rows:
             yield row["source"] or "", row["doc_id"], row["record_key"], Finding.model_validate_json(row["json"])
 
+    def rule_ids(self) -> list[str]:
+        """The rules with findings under the documents' current settings (no JSON is parsed)."""
+        rows = self._db.execute(
+            f"SELECT DISTINCT f.rule_id FROM findings f JOIN ({_CURRENT}) c USING (doc_id, settings_hash) "
+            "ORDER BY f.rule_id"
+        )
+        return [r[0] for r in rows]
+
     def reviews(self, key: str | None = None) -> list[ReviewDecision]:
         sql, args = "SELECT * FROM reviews", []
         if key:

@@ -18,6 +18,7 @@ from llmextract.core.claims import NarrativeClaim
 from llmextract.core.document import Document
 from llmextract.core.records import ProjectRecord
 from llmextract.tables import BudgetTable, parse_tables
+from llmextract.verify.completeness import check_completeness
 from llmextract.verify.dept_table import check_dept_table
 from llmextract.verify.disclosed import check_disclosed, disclosed_claim
 from llmextract.verify.evaluation import check_evaluation
@@ -29,7 +30,9 @@ from llmextract.verify.prose import claims
 from llmextract.verify.record_rules import check_funding
 from llmextract.verify.report import Checker, VerificationReport
 
-RECORD_RULES = frozenset({*(r.id for r in RULES if r.id.startswith(("record.", "grounding."))), RULE_FAILED})
+RECORD_RULES = frozenset(
+    {*(r.id for r in RULES if r.id.startswith(("record.", "grounding.", "reading."))), RULE_FAILED}
+)
 
 RecordRule = Callable[[Document, ProjectRecord, RecordLedger, list[BudgetTable]], None]
 
@@ -39,6 +42,7 @@ _RULES: tuple[tuple[str, RecordRule], ...] = (
     ("indicator arithmetic", lambda doc, r, led, tables: check_indicator_arithmetic(r, led)),
     ("department table", lambda doc, r, led, tables: check_dept_table(doc, r, led, tables)),
     ("self-evaluation", lambda doc, r, led, tables: check_evaluation(doc, r, led)),
+    ("reading completeness", lambda doc, r, led, tables: check_completeness(doc, r, led)),
 )
 
 

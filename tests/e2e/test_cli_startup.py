@@ -18,7 +18,8 @@ HEAVY = ("openai", "instructor", "pyarrow")
 
 _PROBE = """
 import atexit, json, sys
-atexit.register(lambda: sys.stderr.write("\\nLOADED " + json.dumps(sorted(m for m in sys.modules if m in {heavy})) + "\\n"))
+loaded = lambda: sorted(m for m in sys.modules if m in {heavy})
+atexit.register(lambda: sys.stderr.write("\\nLOADED " + json.dumps(loaded()) + "\\n"))
 {body}
 """
 
@@ -50,6 +51,7 @@ def test_commands_without_a_model_load_no_llm_stack(argv: list[str]) -> None:
 
 def test_help_does_not_import_the_commands() -> None:
     code = "from llmextract.cli import main\nmain(['--help'])"
-    probe = f"import atexit, sys\natexit.register(lambda: print('TYPER', 'typer' in sys.modules, 'PIPE', 'llmextract.pipeline' in sys.modules))\n{code}"
+    report = "print('TYPER', 'typer' in sys.modules, 'PIPE', 'llmextract.pipeline' in sys.modules)"
+    probe = f"import atexit, sys\natexit.register(lambda: {report})\n{code}"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert "TYPER False PIPE False" in done.stdout, done.stdout + done.stderr

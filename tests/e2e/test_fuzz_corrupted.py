@@ -73,7 +73,7 @@ def _variants(tmp: Path) -> list[tuple[str, Path]]:
     cut = [(_name, _cut(pdf(_name), pages)) for _name, pages in SOURCES]
     out = []
     for i in range(VARIANTS):
-        name, data = cut[i % len(cut)]
+        _, data = cut[i % len(cut)]
         kind, damaged = _corrupt(data, rng)
         path = tmp / f"v{i:02d}-{kind}.pdf"
         path.write_bytes(damaged)

@@ -12,7 +12,8 @@ from tests.conftest import seed
 from tests.llm.conftest import FAKE_KEY
 from tests.llm.scripted_server import ScriptedLLMServer, status
 
-ECHO = f"Incorrect API key provided: Bearer {FAKE_KEY}. You can find your API key at https://example/keys; key={FAKE_KEY}"
+HYBRID = ("--extractor", "hybrid", "--out")
+ECHO = f"Incorrect API key provided: Bearer {FAKE_KEY}. Find your key at https://example/keys; key={FAKE_KEY}"
 
 
 def test_an_echoed_key_reaches_no_record_finding_export_store_or_terminal(tmp_path: Path) -> None:
@@ -26,8 +27,7 @@ def test_an_echoed_key_reaches_no_record_finding_export_store_or_terminal(tmp_pa
             "XDG_CACHE_HOME": str(tmp_path / "cache"),
         }
         done = subprocess.run(
-            [sys.executable, "-m", "llmextract", "--debug", "extract", str(seed("001")), "--extractor", "hybrid"]
-            + ["--out", str(out), "--json"],
+            [sys.executable, "-m", "llmextract", "--debug", "extract", str(seed("001")), *HYBRID, str(out), "--json"],
             capture_output=True,
             text=True,
             env=env,

@@ -53,3 +53,10 @@ def test_info_findings_do_not_lower_confidence():
     fields = {"name": FieldEvidence("exact")}
     info = Finding(rule_id="x", severity="info", message="not checkable")
     assert record_confidence(fields, [info]) == record_confidence(fields)
+
+
+def test_an_incomplete_reading_routes_even_a_fully_verified_record_to_review():
+    fields = {"name": FieldEvidence("exact", verification="verified")}
+    incomplete = Finding(rule_id="reading.incomplete", severity="warning", message="no funds")
+    assert record_confidence(fields) == 1.0
+    assert needs_review(record_confidence(fields, [incomplete]))

@@ -15,7 +15,7 @@ def test_rule_ids_are_unique_and_described():
     assert all(
         r.description
         and r.id.split(".")[0]
-        in {"table", "cross", "prose", "record", "grounding", "hybrid", "llm", "extract", "tables", "verify"}
+        in {"table", "cross", "prose", "record", "grounding", "reading", "hybrid", "llm", "extract", "tables", "verify"}
         for r in RULES
     )
 

@@ -55,17 +55,24 @@ def test_period_and_annual_columns_with_a_shifted_row(tmp_path):
     ]
 
 
-def test_packed_cells_split_only_when_counts_agree(tmp_path):
+def test_packed_cells_pair_names_with_values_or_share_one_value(tmp_path):
+    # Seed 004's 部门整体 table: "任务1: 日常工作完成率; 在职、离休、遗属工资保障率 | 100%" is two indicators of
+    # 100% each (the gold's reading); one name over several figures stays one indicator.
     (record,) = _records(
         tmp_path,
         "一级指标\t二级指标\t三级指标\t指标值\n"
         "产出指标\t数量指标\t任务2: 展会次数; 专家人数\t≥6次; ≥6人次\n"
-        "任务3: 合格率; 覆盖率\t100%\n",
+        "任务3: 合格率; 覆盖率\t100%\n"
+        "任务4: 各类展会次数\t≥6次; ≥6人次\n"
+        "任务5: 甲; 乙; 丙\t1个; 2个\n",
     )
     assert [(i.name, i.value_raw, i.value) for i in record.indicators] == [
         ("展会次数", "≥6次", Decimal("6")),
         ("专家人数", "≥6人次", Decimal("6")),
-        ("合格率; 覆盖率", "100%", Decimal("100")),
+        ("合格率", "100%", Decimal("100")),
+        ("覆盖率", "100%", Decimal("100")),
+        ("各类展会次数", "≥6次; ≥6人次", None),
+        ("甲; 乙; 丙", "1个; 2个", None),
     ]
 
 

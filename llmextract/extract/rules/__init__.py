@@ -18,18 +18,17 @@ from llmextract.extract.base import Reading
 from llmextract.extract.citations import split_citations
 from llmextract.extract.rules.fields import Fields, read_fields
 from llmextract.extract.rules.form import read_raw_form, read_tab_form
-from llmextract.extract.rules.indicators import raw_indicators, tab_indicators
+from llmextract.extract.rules.indicators import packed_cell_indicators, raw_indicators, tab_indicators
 from llmextract.extract.rules.raw_grid import running_lines
 from llmextract.extract.rules.segments import PLAIN, tab_rows
+from llmextract.extract.rules.titles import title_name
+from llmextract.layout.form_vocabulary import PACKED_INDICATORS, header_cells, is_indicator_header
 from llmextract.layout.project_blocks import ProjectBlock, find_project_blocks
 from llmextract.settings import ExtractorKind
 
 EXTRACTOR_NAME = "rules"
-_HEADER = re.compile(r"三级指标")
 _GRID_END = re.compile(r"^(负责人|填报人|备注|总分)")
 _SIGNATURE = re.compile(r"\n\s*(负责人|填报人)[:：]")
-# "2024 年鼓励扩大进出口专项资金项目绩效评价表" → "鼓励扩大进出口专项资金"
-_TITLE_NAME = re.compile(r"^(\d{4}\s*年度?)?(?P<name>.+?)(项目)?(支出)?绩效(目标|自评|评价)表.*$")
 
 
 class RulesExtractor:
@@ -67,11 +66,11 @@ def extract_rules(doc: Document) -> list[ProjectRecord]:
 def read_block(doc: Document, block: ProjectBlock) -> ProjectRecord:
     """The record of one block, read by labels and grid vocabulary."""
     fields, indicators = _read_raw(doc, block) if block.raw else _read_tabbed(doc, block)
-    if "name" not in fields.values and block.title:
-        # Self-evaluation tables without a 项目名称 field are named by their title.
-        m = _TITLE_NAME.match(block.title)
-        name = m.group("name").strip() if m else block.title
-        fields.put("name", name, block.start, block.start + len(block.title))
+    name = title_name(block.title) if "name" not in fields.values and block.title else None
+    if name:
+        # A form without a name row (self-evaluations, tables named by their title) is named by its title.
+        at = doc.text.find(name, block.start, block.end)
+        fields.put("name", name, *((at, at + len(name)) if at >= 0 else (block.start, block.start + len(block.title))))
     citations = _citations(doc, fields)
     return _record(doc, block, fields, citations, indicators)
 
@@ -79,24 +78,27 @@ def read_block(doc: Document, block: ProjectBlock) -> ProjectRecord:
 def _read_tabbed(doc: Document, block: ProjectBlock) -> tuple[Fields, list[Indicator]]:
     rows = tab_rows(doc, block.start, block.end, keep_plain=True)
     header = next(
-        (i for i, row in enumerate(rows) if row[0].col != PLAIN and any(_HEADER.search(c.text) for c in row)),
+        (i for i, row in enumerate(rows) if row[0].col != PLAIN and is_indicator_header([c.text for c in row])),
         len(rows),
     )
     form = read_tab_form([row for row in rows[:header] if row[0].col != PLAIN])
     fields = read_fields(form, department_form=block.kind == "department")
     grid = [row for row in rows[header + 1 :] if not _GRID_END.match(row[0].text)]
-    indicators = tab_indicators(rows[header], grid, doc.location) if header < len(rows) else []
-    return fields, indicators
+    if header < len(rows):
+        return fields, tab_indicators(rows[header], grid, doc.location)
+    # No grid: the indicators are packed into a cell of the form ("绩效指标 | 1－产出指标，11－数量指标，…").
+    packed = [cell for row in rows for cell in row if PACKED_INDICATORS.search(cell.text)]
+    return fields, [ind for cell in packed for ind in packed_cell_indicators(cell, doc.location)]
 
 
 def _read_raw(doc: Document, block: ProjectBlock) -> tuple[Fields, list[Indicator]]:
     text = doc.text[block.start : block.end]
-    header = _HEADER.search(text)
-    if header is None:
+    header = next(
+        (ln for ln in doc.lines_in(block.start, block.end) if is_indicator_header(header_cells(ln.text))), None
+    )
+    if header is None or header.start < block.start:
         return read_fields(read_raw_form(text, block.start), department_form=block.kind == "department"), []
-    line_start = text.rfind("\n", 0, header.start()) + 1
-    line_end = text.find("\n", header.end())
-    line_end = len(text) if line_end < 0 else line_end
+    line_start, line_end = header.start - block.start, min(header.end, block.end) - block.start
     signature = _SIGNATURE.search(text, line_end)
     grid_end = signature.start() if signature else len(text)
     fields = read_fields(read_raw_form(text[:line_start], block.start), department_form=block.kind == "department")

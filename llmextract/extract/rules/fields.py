@@ -26,6 +26,8 @@ _DEPARTMENT_MARK = re.compile(r"\s*[\[【(（]部门[\]】)）]$")
 # Column headers that sometimes sit where a value should be ("年初预算数" above the amounts).
 _ACHIEVED = "实际完成情况"
 _NOT_A_VALUE = re.compile(r"^(实施期目标|年度目标|预期目标|实际完成情况)$")
+# An amount printed with its unit inside the cell: "2200万元", "60,100 元".
+_AMOUNT_WITH_UNIT = re.compile(r"^(?P<num>[\d,，.．]+)\s*(?P<unit>万元|亿元|元)$")
 
 
 @dataclass(slots=True)
@@ -50,6 +52,7 @@ def read_fields(occurrences: list[Occurrence], *, department_form: bool = False)
     """Fields of a form. ``department_form``: 部门名称 ("029-山阴县商务局") names the record and its department."""
     out = Fields()
     two_goal_columns = any(o.key == "goals_period" for o in occurrences)
+    _goal_cells_under_headers(occurrences)
     for occ in occurrences:
         values = [v for v in occ.values if not _NOT_A_VALUE.match(v.text)]
         if not values:
@@ -68,6 +71,17 @@ def read_fields(occurrences: list[Occurrence], *, department_form: bool = False)
             _read_goals(out, occ.key, values, two_goal_columns)
     _read_funding(out, occurrences)
     return out
+
+
+def _goal_cells_under_headers(occurrences: list[Occurrence]) -> None:
+    """实施期目标 | 年度目标 printed as column headers with both goals on the row below: the reader gives
+    both cells to 年度目标 (the last label); the first belongs to 实施期目标."""
+    period = next((o for o in occurrences if o.key == "goals_period"), None)
+    annual = next((o for o in occurrences if o.key == "goals_annual"), None)
+    if period is None or annual is None or period.values or len(annual.values) != 2:
+        return
+    if occurrences.index(period) < occurrences.index(annual):
+        period.values.append(annual.values.pop(0))
 
 
 def split_department(text: str) -> tuple[str | None, str]:
@@ -96,14 +110,31 @@ def _read_goals(out: Fields, key: str, values: list[Seg], two_columns: bool) -> 
 
 
 def _read_funding(out: Fields, occurrences: list[Occurrence]) -> None:
-    """Totals and sources; with an 实施期 column the first of each source is 实施期, the second 年度."""
+    """Totals and sources; with an 实施期 column the first of each source is 实施期, the second 年度.
+
+    Three layouts: 实施期 and 年度 totals with their own labels (the sources then printed 实施期 first);
+    one total label over 实施期 | 年度 column headers (每行: 实施期 amount, 年度 amount); a single column.
+    """
     units = [o.unit for o in occurrences if o.unit and o.key in ("funding", "annual_total", "period_total")]
-    two_columns = any(o.key == "period_total" for o in occurrences)
+    columns = _amount_columns(occurrences)
+    two_columns = columns is not None or any(o.key == "period_total" for o in occurrences)
     seen: dict[str, int] = {}
     for occ in occurrences:
         if occ.key not in ("period_total", "annual_total", *_SOURCES):
             continue
-        amount, seg = _first_amount(occ.values)
+        amounts = _amounts(occ.values)
+        if columns is not None:
+            for group, (amount, seg, unit) in _by_column(amounts, columns):
+                path = (
+                    ("funding.period_total" if group == "period" else "funding.annual_total")
+                    if (occ.key in ("period_total", "annual_total"))
+                    else f"funding.{'period_sources' if group == 'period' else 'sources'}.{occ.key}"
+                )
+                out.set(path, amount, [seg])
+                units.extend([unit] if unit else [])
+            continue
+        amount, seg, unit = amounts[0] if amounts else (None, Seg("", 0, 0), None)
+        units.extend([unit] if unit else [])
         if occ.key in _SOURCES:
             nth = seen.get(occ.key, 0)
             seen[occ.key] = nth + 1
@@ -116,13 +147,45 @@ def _read_funding(out: Fields, occurrences: list[Occurrence]) -> None:
         elif amount is not None:
             out.set(f"funding.{occ.key}", amount, [seg])
     if units:
-        unit_occ = next(o for o in occurrences if o.unit == units[0])
-        out.set("funding.unit", units[0], [unit_occ.label])
+        unit_occ = next((o for o in occurrences if o.unit == units[0]), None)
+        if unit_occ is not None:
+            out.set("funding.unit", units[0], [unit_occ.label])
+        else:
+            amount_seg = next(seg for occ in occurrences for _, seg, u in _amounts(occ.values) if u == units[0])
+            out.set("funding.unit", units[0], [amount_seg])
 
 
-def _first_amount(values: list[Seg]) -> tuple[Decimal | None, Seg]:
+Amount = tuple[Decimal, Seg, str | None]
+
+
+def _amounts(values: list[Seg]) -> list[Amount]:
+    """The amounts among a field's value cells, each with the unit printed in its cell ("2200万元")."""
+    out: list[Amount] = []
     for seg in values:
-        amount = try_decimal(seg.text)
+        m = _AMOUNT_WITH_UNIT.match(seg.text.strip())
+        amount = try_decimal(m.group("num")) if m else try_decimal(seg.text)
         if amount is not None:
-            return amount, seg
-    return None, values[0] if values else Seg("", 0, 0)
+            out.append((amount, seg, m.group("unit") if m else None))
+    return out
+
+
+def _amount_columns(occurrences: list[Occurrence]) -> list[tuple[str, int]] | None:
+    """The 实施期 | 年度 column headers over the funds rows, as (group, column) in printed order."""
+    heads = [(o.key, o.label.col) for o in occurrences if o.key in ("period_column", "annual_column")]
+    groups = [key.removesuffix("_column") for key, _ in heads]
+    if groups[:2] not in (["period", "annual"], ["annual", "period"]):
+        return None
+    return [(g, col) for g, (_, col) in zip(groups[:2], heads[:2], strict=True)]
+
+
+def _by_column(amounts: list[Amount], columns: list[tuple[str, int]]) -> list[tuple[str, Amount]]:
+    """Amounts of one funds row given to the column groups: in order when the row prints one per column,
+    otherwise each to the column header nearest to its cell (text exports drop empty cells)."""
+    if len(amounts) == len(columns):
+        return [(group, amount) for (group, _), amount in zip(columns, amounts, strict=True)]
+    out: list[tuple[str, Amount]] = []
+    for amount in amounts[: len(columns)]:
+        col = amount[1].col
+        group = min(columns, key=lambda c: abs(c[1] - col))[0] if col >= 0 else columns[-1][0]
+        out.append((group, amount))
+    return out

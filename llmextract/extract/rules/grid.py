@@ -16,12 +16,20 @@ from typing import Literal
 from llmextract.core.numbers import try_decimal
 from llmextract.extract.rules.levels import AMBIGUOUS, clean_level, is_definite_value, level_of
 from llmextract.extract.rules.segments import Seg
+from llmextract.extract.rules.values import is_comparator_cell, is_unit_cell
 
-Role = Literal["label", "l1", "l2", "name", "value", "actual", "weight", "score", "note"]
+Role = Literal[
+    "label", "l1", "l2", "name", "value", "content", "comparator", "unit", "actual", "weight", "score", "note"
+]
+# First match wins: 指标值内容 / 指标值类型 before 指标值, 评(扣)分标准 before 分值.
 _HEADER_ROLES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("l1", re.compile(r"一级指标")),
     ("l2", re.compile(r"二级指标")),
-    ("name", re.compile(r"三级指标")),
+    ("name", re.compile(r"三级指标|^(绩效)?指标(名称|内容)$")),
+    ("content", re.compile(r"指标值内容|指标内容描述")),
+    ("comparator", re.compile(r"指标性质|指标值类型|^(比较|运算)符号?$")),
+    ("unit", re.compile(r"(计量|度量)单位|^单位$")),
+    ("note", re.compile(r"评[(（]?扣?[)）]?分标准|扣分标准")),
     ("actual", re.compile(r"实际(完成)?值|完成值")),
     ("value", re.compile(r"指标值|目标值|预期值")),
     ("weight", re.compile(r"分值|权重")),
@@ -57,8 +65,11 @@ class Group:
     l2: Seg | None = None
     name: Seg | None = None
     value: Seg | None = None
+    content: Seg | None = None  # 指标值内容: the value in words where 指标值 is blank
+    comparator: Seg | None = None  # 指标性质 printed in its own column (≥, ≤, =, or 定性/正向 …)
+    unit: Seg | None = None  # 计量单位 printed in its own column
     actual: Seg | None = None
-    weight: Seg | None = None  # 分值 and 得分 of self-evaluation tables
+    weight: Seg | None = None  # 分值 / 权重, and the 得分 of self-evaluation tables
     score: Seg | None = None
 
 
@@ -124,9 +135,14 @@ def _by_position(cells: list[Seg], layout: Layout) -> list[Group] | None:
             return None
         setattr(group, role, cell)
     for group in groups.values():
-        if group.name is not None and group.value is None and level_of(group.name.text) == 2:
-            # a row that prints only a level word, shifted into the 三级 column: a label, not an indicator
-            group.l2, group.name = group.l2 or group.name, None
+        if group.name is not None and group.value is None and group.content is None:
+            # a row that prints only a level word in the name column (shifted there, or a grid with no level
+            # columns that heads each group of rows with its 一级/二级 word): a label, not an indicator
+            level = level_of(group.name.text)
+            if level == 2:
+                group.l2, group.name = group.l2 or group.name, None
+            elif level == 1 and not layout.has("l1"):
+                group.l1, group.name = group.name, None
     return [groups[i] for i in sorted(groups)]
 
 
@@ -163,8 +179,17 @@ def read_tokens(tokens: list[Seg], layout: Layout, carry_l1: str | None, *, wrap
             current.l2 = tok
         elif current.name is None:
             current.name = tok
+        elif (
+            layout.has("comparator")
+            and current.value is None
+            and current.comparator is None
+            and (is_comparator_cell(tok.text))
+        ):
+            current.comparator = tok
         elif current.value is None:
             current.value = tok
+        elif layout.has("unit") and current.unit is None and is_unit_cell(tok.text):
+            current.unit = tok
         elif layout.has_actual and current.actual is None:
             current.actual = tok
         elif layout.has("weight") and current.weight is None and try_decimal(tok.text) is not None:

@@ -1,26 +1,36 @@
 """Indicators of a block: grid groups to ``Indicator`` records, packed cells split, values parsed.
 
 A packed cell holds several indicators: "任务2: 参加各类展会次数; 评审专家数量" beside "≥6次; ≥6人次". When
-names and values split into the same number of parts they are paired; otherwise the cell stays one indicator
-(its value_raw is still exactly what is printed). comparator / value / unit always come from
-:func:`~llmextract.core.numbers.parse_indicator_value`.
+names and values split into the same number of parts they are paired; several names over one value share it;
+otherwise the cell stays one indicator (its value_raw is still exactly what is printed). Row numbers
+("任务2:", "指标3：") are not part of a name, and placeholder rows (/, 无, 不涉及) are not indicators.
+comparator / value / unit always come from :func:`~llmextract.core.numbers.parse_indicator_value`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from llmextract.core.locations import Location
 from llmextract.core.numbers import parse_indicator_value, try_decimal
 from llmextract.core.records import Indicator
 from llmextract.extract.rules.grid import Carry, Group, Layout, parse_header, read_row, read_tokens
 from llmextract.extract.rules.levels import belongs_under, clean_level, clean_name, level_of, name_weight
+from llmextract.extract.rules.packed import packed_indicators
 from llmextract.extract.rules.raw_grid import raw_tokens
 from llmextract.extract.rules.segments import PLAIN, Seg, sub_seg
+from llmextract.extract.rules.values import compose_value, is_placeholder
+from llmextract.layout.form_vocabulary import PACKED_INDICATORS, is_indicator_header
 
 _PACK_SEPARATOR = re.compile(r"\s*[;；]\s*")
-_TASK_PREFIX = re.compile(r"^任务\s*\d+\s*[:：]\s*")
+_SLASH = re.compile(r"\s*[/／]\s*")
+# "任务2: 展会次数", "指标3：合格率": a number of the row, not part of the name.
+_NUMBERING = re.compile(r"^(任务|指标)\s*\d+\s*[:：]\s*")
+_MAX_SHARED_NAME = 20
+_CLAUSE = re.compile(r"[，,。：:]")
+_POINTS_UNIT = re.compile(r"\s*(分|%)\s*$")
 # Every character of the level vocabulary, and spaces: lines made of these can be pieces of level cells.
 _LEVEL_CHARS = frozenset("产出效益满意度成本数量质时经济社会生态环境可持续續发展影响服务对象指标 \u3000\t")
 
@@ -55,6 +65,15 @@ def tab_indicators(header: list[Seg], rows: list[list[Seg]], locate: Locate) -> 
                 first = _level1_start(out, level1, since_l1, since_l2 if level2 is not None else len(out))
                 out[first:] = [ind.model_copy(update={"level1": level1}) for ind in out[first:]]
                 carry.l1 = level1
+            continue
+        if is_indicator_header([c.text for c in rows[i]]):
+            layout = parse_header(rows[i])  # the header repeated on the next page (its columns may move)
+            i += 1
+            continue
+        packed = [cell for cell in rows[i] if PACKED_INDICATORS.search(cell.text)]
+        if packed:
+            out.extend(ind for cell in packed for ind in packed_cell_indicators(cell, locate))
+            i += 1
             continue
         groups = read_row(rows[i], layout, carry.l1)
         for group in groups:
@@ -125,6 +144,11 @@ def _level_words(lines: list[str]) -> list[str] | None:
     return None if pending else words
 
 
+def packed_cell_indicators(cell: Seg, locate: Locate) -> list[Indicator]:
+    """The indicators of one cell that packs a project's indicators ("1－产出指标，11－数量指标，…")."""
+    return [_indicator(p.level1, p.level2, p.name, p.value, None, p.column, locate) for p in packed_indicators(cell)]
+
+
 def raw_indicators(
     header_text: str, text: str, offset: int, locate: Locate, furniture: frozenset[str] = frozenset()
 ) -> list[Indicator]:
@@ -141,28 +165,59 @@ def raw_indicators(
 
 def _indicators(group: Group, layout: Layout, carry: Carry, locate: Locate) -> list[Indicator]:
     level1, level2 = carry.levels(group)
-    if group.name is None:
-        return []
+    if group.name is None or is_placeholder(group.name.text):
+        return []  # a placeholder row (/, 无, 不涉及) holds no indicator
     column = layout.columns[min(group.index, len(layout.columns) - 1)]
-    pairs = _unpack(group.name, group.value)
+    pairs = _unpack(group.name, _value(group))
     return [
         _indicator(level1, level2, name, value, group if len(pairs) == 1 else None, column, locate)
         for name, value in pairs
     ]
 
 
+def _value(group: Group) -> Seg | None:
+    """The group's value as one piece: 指标值 (or, when blank, 指标值内容) with the comparator and unit printed
+    in columns of their own; its span covers the cells it was composed from."""
+    value = group.value if group.value is not None else group.content
+    if value is None:
+        return None
+    pieces = [seg for seg in (group.comparator, value, group.unit) if seg is not None]
+    text = compose_value(
+        group.comparator.text if group.comparator else None, value.text, group.unit.text if group.unit else None
+    )
+    return Seg(text, min(p.start for p in pieces), max(p.end for p in pieces), value.col)
+
+
 def _unpack(name: Seg, value: Seg | None) -> list[tuple[Seg, Seg | None]]:
-    names = _parts(name)
-    values = _parts(value) if value is not None else []
-    if len(names) > 1 and len(names) == len(values):
-        return list(zip(names, values, strict=True))
+    """Several indicators in one cell pair: names and values joined by ；/; (or by / when every part of the
+    value is a quantity) split into the same number of parts. Several names under one value share it; one
+    name over several values stays one indicator (a value cell may list figures of one indicator)."""
+    for separator in (_PACK_SEPARATOR, _SLASH):
+        names = _parts(name, separator)
+        if len(names) < 2:
+            continue
+        values = _parts(value, separator) if value is not None else []
+        if len(names) == len(values) and (separator is _PACK_SEPARATOR or all(map(_is_quantity, values))):
+            return list(zip(names, values, strict=True))
+        if separator is _PACK_SEPARATOR and value is not None and len(values) == 1 and _names_only(names):
+            return [(n, value) for n in names]
     return [(name, value)]
 
 
-def _parts(seg: Seg) -> list[Seg]:
+def _is_quantity(seg: Seg) -> bool:
+    return parse_indicator_value(seg.text).value is not None
+
+
+def _names_only(names: list[Seg]) -> bool:
+    """Parts that read as indicator names (short, no sentence inside), not clauses of one long name."""
+    texts = [_NUMBERING.sub("", n.text) for n in names]
+    return all(len(t) <= _MAX_SHARED_NAME and not _CLAUSE.search(t) for t in texts)
+
+
+def _parts(seg: Seg, separator: re.Pattern[str] = _PACK_SEPARATOR) -> list[Seg]:
     parts: list[Seg] = []
     pos = 0
-    for m in [*_PACK_SEPARATOR.finditer(seg.text), None]:
+    for m in [*separator.finditer(seg.text), None]:
         end = m.start() if m else len(seg.text)
         part = sub_seg(seg, pos, end)
         if part.text:
@@ -184,13 +239,13 @@ def _indicator(
     value, 分值 and 得分 are the indicator's own."""
     value_raw = value.text if value is not None else ""
     actual = whole.actual if whole is not None else None
-    weight = try_decimal(whole.weight.text) if whole is not None and whole.weight is not None else None
+    weight = _points(whole.weight) if whole is not None else None
     parsed = parse_indicator_value(value_raw)
     end = max(name.end, value.end if value is not None else name.end)
     return Indicator(
         level1=level1,
         level2=level2,
-        name=clean_name(_TASK_PREFIX.sub("", name.text)),
+        name=clean_name(_NUMBERING.sub("", name.text)),
         value_raw=value_raw,
         comparator=parsed.comparator,
         value=parsed.value,
@@ -198,6 +253,11 @@ def _indicator(
         column="period" if column == "period" else "annual",
         actual_raw=actual.text if actual is not None else None,
         weight=weight if weight is not None else name_weight(name.text),
-        score=try_decimal(whole.score.text) if whole is not None and whole.score is not None else None,
+        score=_points(whole.score) if whole is not None else None,
         location=locate(min(name.start, value.start if value is not None else name.start), end),
     )
+
+
+def _points(seg: Seg | None) -> Decimal | None:
+    """分值 / 权重 / 得分 as printed: "10", "10分", "10%"."""
+    return try_decimal(_POINTS_UNIT.sub("", seg.text)) if seg is not None else None

@@ -10,20 +10,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from llmextract.layout.form_vocabulary import NAME_LABEL
+
 # key, label pattern (written without whitespace; matching tolerates whitespace between characters).
 # Longer labels first where one is a prefix of another (年度资金总额 before 资金总额).
 _LABELS: tuple[tuple[str, str], ...] = (
-    ("name", r"项目名称"),
-    ("name", r"部门名称"),
+    ("name", NAME_LABEL),
+    ("name", r"部门([(（]单位[)）])?名称"),
     ("department", r"主管部门(及代码)?"),
     ("implementing_unit", r"实施单位"),
     ("attribute", r"项目属性"),
     ("period", r"项目期"),
     ("funding", r"(项目|专项)资金(情况)?"),
     ("funding", r"年度预算情况"),
+    ("funding", r"资金金额"),
     ("period_total", r"实施期(资金|安全)?总额"),
     ("annual_total", r"年度(预算)?(资金|安全)总额"),
+    ("annual_total", r"年度预算资金"),
     ("annual_total", r"资金总额"),
+    # Column headers of a funds block printed 实施期 | 年度 side by side (one row per total or source).
+    ("period_column", r"实施期(资金|预算数?)?"),
+    ("annual_column", r"(本)?年度(资金|预算数?)?"),
     ("annual_total", r"合计"),
     ("central", r"中央(财政)?资金"),
     ("provincial", r"省级?财政资金"),
@@ -45,6 +52,7 @@ _LABELS: tuple[tuple[str, str], ...] = (
     ("goals_period", r"实施期目标"),
     ("goals_annual", r"年度目标"),
     # Sub-headers and rows no field is read from; they end the previous field's value.
+    ("ignore", r"(项目编码|项目代码)"),
     ("ignore", r"(部门基本信息|部门战略目标|年度重点(工作|任务)|核心职能)"),
     ("ignore", r"(内设职能部门数|所属预算单位数|(核定的)?人员编制数|在职人员编制数|实际在职人员总数|其他人员数)"),
     ("ignore", r"(在编人员数|在职人员数|按资金来源划分|按资金(使用|用途)划分|基本支出|项目支出|执行率|年初预算数)"),

@@ -19,8 +19,9 @@ _SHORT_WORD = re.compile(r"^[\u4e00-\u9fff]{1,4}$")
 _RANGE_MARKS = "~～-—至"
 _PAGE_NUMBER = re.compile(r"^[-—－]\s*\d+\s*[-—－]$")
 _MIN_RUNNING = 8
-# The form's row label printed vertically, one character per line: 绩 / 效 / 指 / 标.
-_VERTICAL_LABEL = "绩效指标"
+# The form's row label printed vertically, one character per line: 绩 / 效 / 指 / 标, 年 / 度 / 绩 / 效 / 指 / 标.
+_VERTICAL_LABELS = ("年度绩效指标", "绩效目标指标", "绩效指标")
+_LONGEST_LABEL = max(map(len, _VERTICAL_LABELS))
 
 
 def raw_tokens(text: str, offset: int, furniture: frozenset[str] = frozenset()) -> list[Seg]:
@@ -82,15 +83,25 @@ def _drop_vertical_label(pieces: list[Seg]) -> list[Seg]:
     i = 0
     while i < len(pieces):
         run = 0
-        while i + run < len(pieces) and len(pieces[i + run].text) == 1 and run < len(_VERTICAL_LABEL):
+        while i + run < len(pieces) and len(pieces[i + run].text) == 1 and run < _LONGEST_LABEL:
             run += 1
         word = "".join(p.text for p in pieces[i : i + run])
-        if run >= 2 and (_VERTICAL_LABEL.startswith(word) or _VERTICAL_LABEL.endswith(word)):
-            i += run
+        label = _label_piece(word) if run >= 2 else 0
+        if label:
+            i += label
             continue
         out.append(pieces[i])
         i += 1
     return out
+
+
+def _label_piece(word: str) -> int:
+    """Length of the longest start of ``word`` that is a row label, whole or cut by a page break."""
+    for n in range(len(word), 1, -1):
+        head = word[:n]
+        if any(label.startswith(head) or label.endswith(head) for label in _VERTICAL_LABELS):
+            return n
+    return 0
 
 
 def _join_ranges(pieces: list[Seg]) -> list[Seg]:

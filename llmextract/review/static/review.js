@@ -117,7 +117,7 @@ function initRecord() {
   }
 
   async function decide(field, action, value, row) {
-    const response = await fetch(`/api/records/${encodeURIComponent(data.recordId)}/decisions`, {
+    const response = await fetch(`/api/records/${encodeURIComponent(data.key)}/decisions`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-csrf-token": token },
       body: JSON.stringify({ field, action, value }),
@@ -223,7 +223,7 @@ function initRecord() {
       R: () => decide("record", "reject", null, null),
       n: () => go("next-record"),
       p: () => go("prev-record"),
-      q: () => (location.href = "/"),
+      q: () => go("queue-link"),
     };
     const handler = keys[e.key];
     if (handler) {
