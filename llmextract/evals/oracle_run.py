@@ -59,7 +59,10 @@ def run_oracle_document(
     server.prepare(doc, gold)
     clean = process(doc, config)
     counts: Counter[str] = Counter(
-        requests=server.stats.requests, cut_replies=server.stats.cut, unplaced_gold_items=server.unplaced
+        requests=server.stats.requests,
+        cut_replies=server.stats.cut,
+        unplaced_gold_items=server.unplaced,
+        gold_records_never_asked=server.never_answered,
     )
     faults = float(suite.oracle.get("faults", 0))
     if faults:
@@ -100,9 +103,7 @@ def _outcome(result: DocumentResult, plant: Plant) -> str:
             if not _carries(plant, str(path), agreement.llm):
                 continue
             if agreement.status == "disagreed":
-                flagged = any(
-                    f.rule_id == HYBRID_DISAGREEMENT and path in f.fields for f in scored.record.findings
-                )
+                flagged = any(f.rule_id == HYBRID_DISAGREEMENT and path in f.fields for f in scored.record.findings)
                 return "plants_caught" if flagged and scored.needs_review else "plants_missed"
             if agreement.status in ("llm_only", "rules_only"):
                 return "plants_one_reader_reviewed" if scored.needs_review else "plants_one_reader"
@@ -121,4 +122,3 @@ def _carries(plant: Plant, path: str, llm: str | None) -> bool:
 def _record_of(result: DocumentResult, plant: Plant) -> RecordResult | None:
     name = normalise(plant.name)
     return next((r for r in result.records if normalise(r.record.name) == name), None)
-

@@ -15,9 +15,11 @@ Two switches turn it into an adversary:
 - ``faults``: that share of responses is a transport fault instead (429 with Retry-After, 500, 503, a dropped
   connection, a body cut short, a malformed 200 body, and with ``slow`` a reply later than the client's
   timeout), drawn from a seeded generator;
-- ``plant``: every record gets one wrong number — its 年度资金总额 replaced by another amount printed near it,
-  or else one indicator value by another value of the same record — the same one in every reply, recorded in
-  :attr:`OracleServer.plants` so a run can check that the hybrid reading caught each of them.
+- ``plant``: every record gets one wrong number — its 年度资金总额 replaced by the amount printed nearest to it
+  in the first region it is answered for, or else one indicator value by the nearest other value of the same
+  record — the same one in every reply that shows it, recorded in :attr:`OracleServer.plants` so a run can
+  check that the hybrid reading caught each of them. A wrong number is always one printed in the region: a
+  model copying text could have sent it, and the grounding validators let it through.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class Stats:
     faults: dict[str, int] = field(default_factory=dict)
     unlocated: int = 0  # requests whose region is not text of the current document
     cut: int = 0  # replies cut at max_tokens
+    answered: set[int] = field(default_factory=set)  # gold records some reply carried
 
 
 class OracleServer:
@@ -117,6 +120,11 @@ class OracleServer:
             missing += sum(1 for i in record.indicators if i.name.span is None or (i.value.text and not i.value.span))
         return missing
 
+    @property
+    def never_answered(self) -> int:
+        """Gold records no request asked about (no region of the LLM path held them), placed or not."""
+        return sum(1 for record in self.placed if record.index not in self.stats.answered)
+
     def respond(self, body: dict[str, Any]) -> tuple[str, Any]:
         """(fault kind or "reply", payload) for one request."""
         with self._lock:
@@ -141,16 +149,17 @@ class OracleServer:
         records = []
         printed = normalise(region)
         for placed in answer_region(self.placed, start, end, kind):
+            self.stats.answered.add(placed.index)
             shaped = _shape(placed, start, end, item_schema, schema, printed)
             if self.plant:
-                self._plant(shaped, placed, region)
+                self._plant(shaped, placed, region, (start, end))
             records.append(shaped)
         return {key: records}
 
-    def _plant(self, shaped: dict[str, Any], placed: PlacedRecord, region: str) -> None:
+    def _plant(self, shaped: dict[str, Any], placed: PlacedRecord, region: str, bounds: tuple[int, int]) -> None:
         plan = self.plants.get(placed.index)
         if plan is None:
-            plan = _plan(self.doc, placed) if self.doc is not None else None
+            plan = _plan(self.doc, placed, bounds) if self.doc is not None else None
             if plan is None:
                 return
             self.plants[placed.index] = plan
@@ -171,25 +180,34 @@ class OracleServer:
                     break
 
 
-def _plan(doc: Document, placed: PlacedRecord) -> Plant | None:
-    """The wrong number a record gets: another amount printed near its 年度资金总额, else another value of
-    one of its indicators."""
+def _plan(doc: Document, placed: PlacedRecord, bounds: tuple[int, int]) -> Plant | None:
+    """The wrong number a record gets, printed in the region ``bounds``: the amount nearest to its 年度资金总额,
+    else the value of another of its indicators nearest to one of them."""
+    lo, hi = bounds
     annual = placed.fields.get("annual_total")
     gold = placed.gold
     if annual is not None and annual.span is not None and gold.funding.annual_total is not None:
-        lo, hi = max(0, annual.span[0] - _PLANT_REACH), annual.span[1] + _PLANT_REACH
-        for m in _NUMBER.finditer(doc.text, lo, hi):
-            value = try_decimal(m.group(0))
-            if value is not None and value != gold.funding.annual_total and value != Decimal(0):
-                return Plant(placed.index, gold.name, "funding.annual_total", annual.text, m.group(0))
+        start, end = annual.span
+        if lo <= start and end <= hi:
+            near = []
+            for m in _NUMBER.finditer(doc.text, max(lo, start - _PLANT_REACH), min(hi, end + _PLANT_REACH)):
+                value = try_decimal(m.group(0))
+                if value is not None and value not in (gold.funding.annual_total, Decimal(0)):
+                    near.append((min(abs(m.start() - start), abs(m.end() - end)), m.group(0)))
+            if near:
+                return Plant(placed.index, gold.name, "funding.annual_total", annual.text, min(near)[1])
     values = [i for i in placed.indicators if i.value.span is not None and i.value.text]
-    for ind in values:
-        for other in values:
-            if normalise(other.value.text) != normalise(ind.value.text) and abs(
-                other.value.span[0] - ind.value.span[0]  # type: ignore[index]
-            ) <= 4 * _PLANT_REACH:
-                return Plant(placed.index, gold.name, "indicator", ind.value.text, other.value.text, ind.gold)
-    return None
+    values = [i for i in values if lo <= i.value.span[0] and i.value.span[1] <= hi]  # type: ignore[index]
+    pairs = [
+        (abs(other.value.span[0] - ind.value.span[0]), n, ind, other)  # type: ignore[index]
+        for n, ind in enumerate(values)
+        for other in values
+        if normalise(other.value.text) != normalise(ind.value.text)
+    ]
+    if not pairs:
+        return None
+    *_, ind, other = min(pairs, key=lambda p: p[:2])
+    return Plant(placed.index, gold.name, "indicator", ind.value.text, other.value.text, ind.gold)
 
 
 def _schema(body: dict[str, Any]) -> dict[str, Any]:

@@ -237,3 +237,13 @@ def test_a_blank_llm_field_is_silence_not_a_disagreement() -> None:
     assert record.agreement["name"].status == "rules_only"
     assert record.agreement["overview"].status == "agreed"
     assert not record.findings
+
+
+def test_a_value_only_the_llm_printed_is_taken_not_flagged() -> None:
+    rules = rec("排水维护", 0, 300, [ind("管网长度", "", 100)]).model_copy(update={"extractor": "rules"})
+    llm = rec("排水维护", 0, 300, [ind("管网长度", "300公里", 100)])
+    record = merge_hybrid(rules, llm, model="m")
+    (indicator,) = record.indicators
+    assert indicator.value_raw == "300公里" and indicator.name == "管网长度"
+    assert record.agreement["indicators[0].value_raw"].status == "llm_only"
+    assert not record.findings

@@ -9,8 +9,9 @@ a disagreement. Confidence is not decided here: the scorer reads ``record.agreem
 
 Indicators are paired column by column, by position and normalised name (weights such as "(10分)",
 whitespace and full/half width do not count): names equal in order pair up; between them, indicators at the
-same position whose names are alike pair up too and their names are compared. An indicator only one reader
-has is kept (the LLM's with the next free ordinal) with "one reader" agreement.
+same position whose names are alike pair up too and their names are compared. A value only one of a pair
+printed is taken from it (the other's blank is silence); an indicator only one reader has is kept (the LLM's
+with the next free ordinal) with "one reader" agreement.
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ def _merge_indicators(
     agreement: dict[FieldPath, FieldAgreement] = {}
     sources: dict[FieldPath, list[Location]] = {}
     merged = list(rules)
+    taken: dict[int, Indicator] = {}  # position in ``merged`` -> the rules indicator with the LLM's value
+    position = {id(ind): n for n, ind in enumerate(rules)}
     added: list[Indicator] = []
     for column in ("period", "annual"):
         mine = [i for i in rules if i.column == column]
@@ -124,11 +127,17 @@ def _merge_indicators(
                 loc for loc in (r.location, m.location) if loc is not None
             ]
             agreement |= _compare_indicator(r, m)
+            if _blank(r.value_raw) and not _blank(m.value_raw):
+                taken[position[id(r)]] = r.model_copy(
+                    update={k: getattr(m, k) for k in ("value_raw", "comparator", "value", "unit")}
+                )
         for r in rules_only:
             agreement[FieldPath.indicator(r.ordinal or 0, "value_raw")] = FieldAgreement(
                 status="rules_only", rules=r.value_raw
             )
         added.extend(llm_only)
+    for n, ind in taken.items():
+        merged[n] = ind
     nxt = max((i.ordinal or 0 for i in rules), default=-1) + 1
     for ind in sorted(added, key=lambda i: i.ordinal or 0):
         merged.append(ind.model_copy(update={"ordinal": nxt}))
@@ -169,9 +178,9 @@ def _alike(a: str, b: str) -> bool:
 def _compare_indicator(rules: Indicator, llm: Indicator) -> dict[FieldPath, FieldAgreement]:
     n = rules.ordinal or 0
     out = {}
-    same_value = normalise(rules.value_raw) == normalise(llm.value_raw)
+    status = _compare(rules.value_raw, llm.value_raw) or "agreed"  # a blank value is that reader's silence
     out[FieldPath.indicator(n, "value_raw")] = FieldAgreement(
-        status="agreed" if same_value else "disagreed", rules=rules.value_raw, llm=llm.value_raw
+        status=status, rules=rules.value_raw or None, llm=llm.value_raw or None
     )
     if indicator_key(rules.name) != indicator_key(llm.name):
         out[FieldPath.indicator(n, "name")] = FieldAgreement(status="disagreed", rules=rules.name, llm=llm.name)
