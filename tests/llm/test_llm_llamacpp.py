@@ -1,20 +1,24 @@
 """Real exchanges with llama.cpp's OpenAI-compatible server (Gemma 3 270M), replayed from cassettes.
 
 Recorded with ``/work/shared/tools/local-llm-server 8765`` running and
-``pytest tests/llm/test_llm_llamacpp.py --record-mode=once`` (delete the cassettes first; each call takes about a
-minute on 2 cores). CI replays them with ``--record-mode=none`` (pytest-recording's default) and needs neither
-the server nor a key ("badkey"). A change to the prompt, the response schema or these settings changes the
-request body, so replay stops matching and these tests fail: re-record then.
+``pytest tests/llm/test_llm_llamacpp.py --record-mode=once`` (delete the cassettes first; a call takes from
+seconds to a few minutes on 2 cores, about nine minutes in all). CI replays them with ``--record-mode=none``
+(pytest-recording's default) and needs neither the server nor a key ("badkey"). A change to the prompt, the
+response schema, the chunking or these settings changes the request body, so replay stops matching and these
+tests fail: re-record then.
 
-The model is tiny and reads Chinese forms poorly, which is what these tests are about: its invented text is
-rejected by the grounding validators, the error goes back to it in a re-ask, the re-ask budget runs out and
-the block is reported as failed with a clear error; and llama.cpp's refusal of ``response_format`` json_schema
+The model is tiny and reads Chinese forms poorly, which is what these tests are about: in json mode it recites
+the schema until max_tokens, the cut reply is asked again on two halves of the chunk, its replies there fail
+validation, the error goes back to it in a re-ask, the re-ask budget runs out and each half is reported as
+failed with a clear error; in tools mode it sends a reply every string of which is in the table but which names
+a label as a project (what grounding cannot catch); and llama.cpp's refusal of ``response_format`` json_schema
 comes back as an error that names the mode to use instead.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -22,8 +26,8 @@ import yaml
 
 from llmextract.core.document import Document
 from llmextract.core.errors import LLMError, LLMValidationError
-from llmextract.extract.llm import LLMExtractor, LLMResult
-from llmextract.layout.parts import Part
+from llmextract.extract.llm import ChunkResult, LLMExtractor
+from llmextract.extract.llm.chunks import Chunk
 from llmextract.settings import Mode, Settings
 
 LLAMACPP = "http://127.0.0.1:8765/v1"
@@ -46,10 +50,10 @@ def llamacpp_settings(mode: Mode) -> Settings:
     )
 
 
-def run(settings: Settings, doc: Document, block: Part) -> LLMResult:
-    async def go() -> LLMResult:
+def run(settings: Settings, doc: Document, chunk: Chunk) -> list[ChunkResult]:
+    async def go() -> list[ChunkResult]:
         async with LLMExtractor(settings) as llm:
-            return await llm.extract_block(doc, block)
+            return await llm.read_chunk(doc, chunk)
 
     return asyncio.run(go())
 
@@ -59,32 +63,39 @@ def recorded(test: str) -> list[dict]:
 
 
 @pytest.mark.vcr
-def test_llamacpp_json_mode_invents_text_is_reasked_then_fails_cleanly(seed001, yishu_block) -> None:
-    result = run(llamacpp_settings("json"), seed001, yishu_block)
-    assert not result.ok
-    assert isinstance(result.error, LLMValidationError), result.error
-    assert GROUNDING_ERROR in str(result.error)
-    assert "max_reasks" in (result.error.hint or "")
-    assert result.usage.requests == 2  # the answer and one re-ask (max_reasks=1), no more
-    assert result.usage.prompt_tokens > 0 and result.usage.completion_tokens > 0  # as the server counted them
-    first, reask = recorded("test_llamacpp_json_mode_invents_text_is_reasked_then_fails_cleanly")
-    assert '"type":"json_object"' in first["request"]["body"] and '"schema"' in first["request"]["body"]
-    assert GROUNDING_ERROR in reask["request"]["body"]  # the validation error went back to the model
+def test_llamacpp_json_mode_cut_reply_is_halved_then_fails_validation_cleanly(seed001, yishu_chunk) -> None:
+    cut_reply, *halves = run(llamacpp_settings("json"), seed001, yishu_chunk)
+    # The model recited the schema until max_tokens: the reply was cut, so the chunk was asked again in halves …
+    assert cut_reply.ok and not cut_reply.records and cut_reply.usage.completion_tokens == 800
+    assert [(h.chunk.start, h.chunk.end) for h in halves] == [(11457, 11928), (11845, 12457)]
+    # … where it echoed parts of the schema: each half failed validation, was re-asked once, and failed cleanly.
+    for half in halves:
+        assert isinstance(half.error, LLMValidationError), half.error
+        assert "records: Field required" in str(half.error)
+        assert "max_reasks" in (half.error.hint or "")
+        assert half.usage.requests == 2  # the answer and one re-ask (max_reasks=1), no more
+        assert half.usage.prompt_tokens > 0 and half.usage.completion_tokens > 0  # as the server counted them
+    first, second, reask, *_ = recorded("test_llamacpp_json_mode_cut_reply_is_halved_then_fails_validation_cleanly")
+    assert '"type":"json_object"' in first["request"]["body"] and "finish_reason" in first["response"]["body"]["string"]
+    assert json.loads(second["request"]["body"])["max_tokens"] <= 800
+    assert "records" in reask["request"]["body"] and "Field required" in reask["request"]["body"]  # error sent back
 
 
 @pytest.mark.vcr
-def test_llamacpp_tools_mode_bad_output_is_reasked_then_fails_cleanly(seed001, yishu_block) -> None:
-    result = run(llamacpp_settings("tools"), seed001, yishu_block)
-    assert not result.ok
-    assert isinstance(result.error, LLMValidationError), result.error
-    assert result.usage.requests == 2
-    first, _reask = recorded("test_llamacpp_tools_mode_bad_output_is_reasked_then_fails_cleanly")
-    assert '"tool_choice"' in first["request"]["body"]
+def test_llamacpp_tools_mode_grounded_but_wrong_reply_passes_validation(seed001, yishu_chunk) -> None:
+    """What grounding cannot catch: every string is in the table, but the label 项目名称 is read as a project.
+    (The hybrid pairing keeps such a record as the LLM's alone, with "one reader" evidence.)"""
+    (result,) = run(llamacpp_settings("tools"), seed001, yishu_chunk)
+    assert result.ok and result.attempts == 1
+    assert [r.name for r in result.records] == ["项目名称", "遗属补助"]
+    assert all(not r.indicators and r.funding.annual_total is None for r in result.records)
+    (exchange,) = recorded("test_llamacpp_tools_mode_grounded_but_wrong_reply_passes_validation")
+    assert '"tool_choice"' in exchange["request"]["body"]
 
 
 @pytest.mark.vcr
-def test_llamacpp_refuses_json_schema_with_a_clear_error(seed001, yishu_block) -> None:
-    result = run(llamacpp_settings("json_schema"), seed001, yishu_block)
+def test_llamacpp_refuses_json_schema_with_a_clear_error(seed001, yishu_chunk) -> None:
+    (result,) = run(llamacpp_settings("json_schema"), seed001, yishu_chunk)
     assert not result.ok
     assert isinstance(result.error, LLMError) and not isinstance(result.error, LLMValidationError)
     assert "HTTP 500" in str(result.error)
