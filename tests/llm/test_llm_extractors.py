@@ -44,16 +44,21 @@ def read(doc: Document, settings: Settings, kind: ExtractorKind) -> Reading:
     return asyncio.run(go())
 
 
-def oracle_process(doc: Document, kind: ExtractorKind, **prepare: object) -> tuple[DocumentResult, OracleServer]:
+def oracle_process(
+    doc: Document, kind: ExtractorKind, max_tokens: int = 4096, **prepare: object
+) -> tuple[DocumentResult, OracleServer]:
     with OracleServer(seed=3) as oracle:
         oracle.prepare(doc, gold_of(Path(doc.source)), **prepare)  # type: ignore[arg-type]
-        settings = scripted_settings(oracle.base_url, max_retries=12, backoff_cap=0.01, concurrency=4)
+        settings = scripted_settings(
+            oracle.base_url, max_retries=12, backoff_cap=0.01, concurrency=4, max_tokens=max_tokens
+        )
         return process(doc, Config(extractor=kind, settings=settings)), oracle
 
 
 def test_the_llm_reads_every_project_of_a_region_not_one_per_block(seed001) -> None:
-    """Before: the LLM was sent the rules locator's blocks, one project each."""
-    result, oracle = oracle_process(seed001, ExtractorKind.llm)
+    """Before: the LLM was sent the rules locator's blocks, one project each. With room for long replies, one
+    request carries several projects."""
+    result, oracle = oracle_process(seed001, ExtractorKind.llm, max_tokens=8192)
     names = [r.record.name for r in result.records]
     assert names == [g.name for g in gold_of(seed("001"))]
     assert all(r.record.extractor == "llm:scripted-model" for r in result.records)
