@@ -104,7 +104,8 @@ class Settings:
 
 
 def read_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The only place llmextract reads environment variables: LLM settings and the default cache directory."""
+    """The only place llmextract reads environment variables (with :func:`parse_cache_dir`): LLM settings and
+    the default cache directory."""
     env = os.environ if environ is None else environ
     out: dict[str, Any] = {}
     for key, names in _ENV_NAMES.items():
@@ -114,6 +115,16 @@ def read_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     cache_home = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".cache")
     out["cache_path"] = Path(cache_home) / "llmextract" / "llm-cache.sqlite"
     return out
+
+
+def parse_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where single commands keep parsed documents: ``$LLMEXTRACT_PARSE_CACHE``, else
+    ``$XDG_CACHE_HOME/llmextract/parse``, else ``~/.cache/llmextract/parse``."""
+    env = os.environ if environ is None else environ
+    if explicit := env.get("LLMEXTRACT_PARSE_CACHE"):
+        return Path(explicit).expanduser()
+    cache_home = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".cache")
+    return Path(cache_home) / "llmextract" / "parse"
 
 
 def read_config(path: Path) -> dict[str, Any]:

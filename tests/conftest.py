@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,16 @@ PDFS = FIXTURES / "pdf"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 SCAN_PDF = PDFS / "北京市政务服务和数据管理局2026年度部门预算情况说明.pdf"
 TEXT_PDFS = sorted(p for p in PDFS.glob("*.pdf") if p != SCAN_PDF)
+
+
+def without_llm_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment minus every LLM setting (a subprocess then runs the rules extractor), keeping the
+    session's parse cache."""
+    return {
+        k: v
+        for k, v in environ.items()
+        if not k.startswith(("LLMEXTRACT_", "OPENAI_")) or k == "LLMEXTRACT_PARSE_CACHE"
+    }
 
 
 def seed(prefix: str) -> Path:
@@ -27,3 +38,12 @@ def pdf(name_part: str) -> Path:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands the tests run (in process or as subprocesses) keep parsed documents in a session directory,
+    never in the user's cache."""
+    import os
+
+    os.environ["LLMEXTRACT_PARSE_CACHE"] = str(tmp_path_factory.mktemp("parse-cache"))

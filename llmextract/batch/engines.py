@@ -18,15 +18,17 @@ from typing import Any, Protocol
 
 from llmextract.core.document import Document
 from llmextract.core.errors import ConfigError
-from llmextract.ingest import load_document
+from llmextract.ingest import ParseCache, load_document
 from llmextract.pipeline import Config, DocumentResult, process
 
 
-def work_in_worker(path: str, config: Config) -> Document | DocumentResult:
+def work_in_worker(path: str, config: Config, cache_dir: str | None = None) -> Document | DocumentResult:
     """The CPU-bound part of a document: all of it with the rules extractor; parsing only when an LLM reads
-    (the driver then runs the pipeline, so every document shares one LLM client, cache and limit)."""
+    (the driver then runs the pipeline, so every document shares one LLM client, cache and limit).
+    ``cache_dir``: the run's parse cache (a rerun with other settings loads the documents instead of parsing)."""
     # Documents already run in parallel: parsing one document's pages in more processes would oversubscribe.
-    doc = load_document(Path(path), page_workers=1)
+    cache = ParseCache(cache_dir) if cache_dir is not None else None
+    doc = load_document(Path(path), page_workers=1, cache=cache)
     if config.uses_llm:
         return doc
     return process(doc, replace(config, page_workers=1))
@@ -35,7 +37,9 @@ def work_in_worker(path: str, config: Config) -> Document | DocumentResult:
 class Engine(Protocol):
     workers: int
 
-    def submit(self, path: Path, config: Config) -> Awaitable[Document | DocumentResult]: ...
+    def submit(
+        self, path: Path, config: Config, cache_dir: str | None = None
+    ) -> Awaitable[Document | DocumentResult]: ...
 
     def close(self) -> None: ...
 
@@ -47,8 +51,10 @@ class LocalEngine:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
 
-    def submit(self, path: Path, config: Config) -> Awaitable[Document | DocumentResult]:
-        return asyncio.wrap_future(self._pool.submit(work_in_worker, str(path), config))
+    def submit(
+        self, path: Path, config: Config, cache_dir: str | None = None
+    ) -> Awaitable[Document | DocumentResult]:
+        return asyncio.wrap_future(self._pool.submit(work_in_worker, str(path), config, cache_dir))
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -70,10 +76,12 @@ class RayEngine:
         self.workers = int(ray.cluster_resources().get("CPU", 1))
         self._remote: Any = ray.remote(work_in_worker).options(max_retries=2)
 
-    def submit(self, path: Path, config: Config) -> Awaitable[Document | DocumentResult]:
-        # Ray ships the file path, so every node must see the input directory at the same path (shared
-        # storage); the README says so.
-        return self._remote.remote(str(path.resolve()), config)
+    def submit(
+        self, path: Path, config: Config, cache_dir: str | None = None
+    ) -> Awaitable[Document | DocumentResult]:
+        # Ray ships the file path, so every node must see the input directory (and the run's parse cache) at
+        # the same path (shared storage); the README says so.
+        return self._remote.remote(str(path.resolve()), config, cache_dir)
 
     def close(self) -> None:
         if self._started_here:

@@ -88,9 +88,11 @@ def run_batch(
     on_start: Callable[[int], None] | None = None,
     on_document: Listener | None = None,
     csv_too: bool = False,
+    parse_cache: bool = True,
 ) -> BatchSummary:
-    """Process every supported file under ``root`` into the run directory ``out``."""
-    return asyncio.run(_run(root, out, config, engine, on_start, on_document, csv_too))
+    """Process every supported file under ``root`` into the run directory ``out``. ``parse_cache``: keep parsed
+    documents in the run (``out/parse-cache``) and load them from there on a rerun with other settings."""
+    return asyncio.run(_run(root, out, config, engine, on_start, on_document, csv_too, parse_cache))
 
 
 async def _run(
@@ -101,6 +103,7 @@ async def _run(
     on_start: Callable[[int], None] | None,
     on_document: Listener | None,
     csv_too: bool,
+    parse_cache: bool,
 ) -> BatchSummary:
     started = time.perf_counter()
     files, unsupported = discover(root, exclude=out)
@@ -109,6 +112,7 @@ async def _run(
         on_start(len(files))
     fingerprint = config.fingerprint()
     with RunStore(out) as store:
+        cache_dir = str(store.parse_cache_dir) if parse_cache else None
 
         def report(event: DocumentEvent) -> None:
             summary.add(event)
@@ -129,7 +133,7 @@ async def _run(
                     report(DocumentEvent(str(path), "skipped"))
                     continue
                 await window.acquire()
-                task = asyncio.create_task(_one(path, doc_id, config, engine, llm, store, report))
+                task = asyncio.create_task(_one(path, doc_id, config, engine, llm, store, report, cache_dir))
                 tasks.add(task)
                 task.add_done_callback(lambda t: (tasks.discard(t), window.release()))
             await asyncio.gather(*tasks)
@@ -149,9 +153,10 @@ async def _one(
     llm: Extractor | None,
     store: RunStore,
     report: Listener,
+    cache_dir: str | None,
 ) -> None:
     try:
-        outcome = await engine.submit(path, config)
+        outcome = await engine.submit(path, config, cache_dir)
         result = outcome if isinstance(outcome, DocumentResult) else await aprocess(outcome, config, extractor=llm)
         store.save(result, config, source=path)
     except LLMExtractError as exc:

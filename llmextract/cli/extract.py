@@ -8,10 +8,10 @@ import typer
 from rich.table import Table
 
 from llmextract.cli.output import console, err_console, print_json, user_errors
-from llmextract.ingest import load_document
+from llmextract.cli.parsing import read_document
 from llmextract.pipeline import Config, DocumentResult, process
 from llmextract.score import DEFAULT_THRESHOLD
-from llmextract.settings import MODES, ExtractorKind, resolve_settings
+from llmextract.settings import MODES, ExtractorKind, resolve_settings, without_cache
 from llmextract.store import RunStore
 from llmextract.store.exports import export_run
 
@@ -34,6 +34,9 @@ def extract_command(
     threshold: float = typer.Option(
         DEFAULT_THRESHOLD, "--review-threshold", min=0, max=1, help="Records below this confidence need review."
     ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Parse the file again and ask the LLM again instead of using cached results."
+    ),
 ) -> None:
     """Extract, ground, verify and score a record for every project target table (and department-wide and
     self-evaluation table) of one document.
@@ -44,13 +47,15 @@ def extract_command(
     """
     with user_errors():
         settings = resolve_settings(config_file, model=model, mode=mode)
+        if no_cache:
+            settings = without_cache(settings)
         config = Config(extractor=extractor, settings=settings, review_threshold=threshold)
         if extractor is ExtractorKind.auto and not config.uses_llm:
             err_console.print(
                 "no LLM endpoint configured (LLMEXTRACT_BASE_URL, LLMEXTRACT_MODEL): using the rules extractor",
                 soft_wrap=True,
             )
-        result = process(load_document(file, page_workers=config.page_workers), config)
+        result = process(read_document(file, workers=config.page_workers, no_cache=no_cache), config)
         if out is not None:
             _save_run(out, file, result, config)
     if as_json:

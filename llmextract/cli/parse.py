@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from llmextract.cli.output import console, print_json, user_errors
+from llmextract.cli.parsing import NO_CACHE_HELP, read_document
 from llmextract.core.document import Document
-from llmextract.ingest import load_document
 from llmextract.layout import Part, detect_parts
 
 _KIND_LABELS = {
@@ -30,10 +30,11 @@ def parse_command(
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Processes for parsing a large PDF's pages (default: one per core)."
     ),
+    no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
 ) -> None:
     """Parse one document and summarise it: pages, tables, characters, and the parts found by title."""
     with user_errors():
-        doc = load_document(file, page_workers=workers)
+        doc = read_document(file, workers=workers, no_cache=no_cache)
         parts = detect_parts(doc)
     if as_json:
         data = doc.to_dict()

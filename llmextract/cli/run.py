@@ -38,7 +38,11 @@ def run_command(
     config_file: Path | None = typer.Option(None, "--config", help="TOML file with LLM settings and prices."),
     rpm: float | None = typer.Option(None, "--requests-per-minute", min=0.001, help="Cap on LLM requests per minute."),
     tpm: float | None = typer.Option(None, "--tokens-per-minute", min=1, help="Cap on LLM tokens per minute."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Ask the LLM again instead of using cached replies."),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Parse every file again (no OUT/parse-cache) and ask the LLM again instead of using cached replies.",
+    ),
     csv: bool = typer.Option(False, "--csv", help="Also write the tables as CSV."),
 ) -> None:
     """Process every supported file under DIR; rerun the same command to resume after an interruption.
@@ -58,14 +62,16 @@ def run_command(
             err_console.print("no LLM endpoint configured: using the rules extractor", soft_wrap=True)
         pool: Engine = RayEngine(address, workers) if engine is EngineChoice.ray else LocalEngine(workers)
         try:
-            summary = _run_with_progress(directory, out, config, pool, csv)
+            summary = _run_with_progress(directory, out, config, pool, csv, not no_cache)
         finally:
             pool.close()
     _print_summary(summary, out)
     raise typer.Exit(1 if summary.failed else 0)
 
 
-def _run_with_progress(directory: Path, out: Path, config: Config, engine: Engine, csv: bool) -> BatchSummary:
+def _run_with_progress(
+    directory: Path, out: Path, config: Config, engine: Engine, csv: bool, parse_cache: bool
+) -> BatchSummary:
     interactive = err_console.is_terminal
     progress = Progress(
         TextColumn("[bold]documents"),
@@ -105,7 +111,16 @@ def _run_with_progress(directory: Path, out: Path, config: Config, engine: Engin
             err_console.print(line, soft_wrap=True, markup=False, highlight=False)
 
     with progress:
-        return run_batch(directory, out, config, engine, on_start=on_start, on_document=on_document, csv_too=csv)
+        return run_batch(
+            directory,
+            out,
+            config,
+            engine,
+            on_start=on_start,
+            on_document=on_document,
+            csv_too=csv,
+            parse_cache=parse_cache,
+        )
 
 
 def _print_summary(s: BatchSummary, out: Path) -> None:

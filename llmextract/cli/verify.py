@@ -13,9 +13,9 @@ import typer
 from rich.table import Table
 
 from llmextract.cli.output import console, print_json, user_errors
+from llmextract.cli.parsing import NO_CACHE_HELP, read_document
 from llmextract.core.findings import Finding, Severity
 from llmextract.core.records import ProjectRecord
-from llmextract.ingest import load_document
 from llmextract.pipeline import Config, DocumentResult, process
 from llmextract.settings import ExtractorKind
 
@@ -28,6 +28,7 @@ def verify_command(
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Processes for parsing a large PDF's pages (default: one per core)."
     ),
+    no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
 ) -> None:
     """Check every table sum, cross-table equality and prose figure of one document, and every number of its
     project, department-wide and self-evaluation tables.
@@ -35,7 +36,7 @@ def verify_command(
     Exit code 1 when an error is found (the document contradicts itself), 2 on bad input.
     """
     with user_errors():
-        doc = load_document(file, page_workers=workers)
+        doc = read_document(file, workers=workers, no_cache=no_cache)
         result = process(doc, Config(extractor=ExtractorKind.rules))
     records = [r.record for r in result.records]
     if as_json:

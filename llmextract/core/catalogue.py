@@ -16,6 +16,8 @@ BLOCK_FAILED = "extract.block-failed"
 TABLE_PARSE_FAILED = "tables.parse-failed"
 PROSE_PARSE_FAILED = "prose.parse-failed"
 RULE_FAILED = "verify.rule-failed"
+PROSE_ROUNDING = "prose.rounding"
+PERIOD_UNFILLED = "record.period-unfilled"
 READING_INCOMPLETE = "reading.incomplete"
 # Findings that say llmextract itself failed on part of a document (not that the document is wrong).
 FAILURE_RULES = frozenset({LLM_FAILED, BLOCK_FAILED, TABLE_PARSE_FAILED, PROSE_PARSE_FAILED, RULE_FAILED})
@@ -31,25 +33,56 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("table.code-hierarchy", "error", "each 类 (3-digit code) equals the sum of its 款, each 款 the sum of its 项"),
+    Rule(
+        "table.code-hierarchy",
+        "error",
+        "each 类 (3-digit code) equals the sum of its 款, each 款 the sum of its 项 (in a table by economic class "
+        "that prints no codes: each class line the sum of the items under it)",
+    ),
     Rule("table.total-of-classes", "error", "the 合计 row equals the sum of the 类 rows, column by column"),
-    Rule("table.basic-plus-project", "error", "合计 = 基本支出 + 项目支出 on every row"),
+    Rule(
+        "table.basic-plus-project",
+        "error",
+        "合计 = 基本支出 (or 人员经费 + 公用经费 under a 基本支出 group header) + 项目支出 (+ 事业单位经营, 上缴上级, "
+        "对附属单位补助 … when the table adds them) on every row, each half of a two-sided table on its own",
+    ),
     Rule("table.personnel-plus-public", "error", "基本支出 (or 合计) = 人员经费 + 公用经费 on every row"),
     Rule("table.summary-balance", "error", "收入总计 = 支出总计 in a 收支总表 / 财政拨款收支总表"),
     Rule(
         "table.summary-columns",
         "error",
-        "收支总表, column by column: the items add up to 本年收入(支出)合计, 本年合计 + 结转/结余 to 总计",
+        "收支总表, column by column and half by half: the items (or the numbered items, each = its fund lines) "
+        "add up to 本年收入(支出)合计, 本年合计 + the balancing rows (结转, 结余, 实户资金) to 总计",
     ),
     Rule(
         "table.sources-sum",
         "error",
-        "收入表 / 基本支出表 / 项目支出表: 合计 = the sum of its funding-source columns on every row",
+        "收入表 / 基本支出表 / 项目支出表 / 财政拨款收支总表: 合计 = the sum of its funding sources on every row; "
+        "a group's 小计 (本年收入, 财政拨款, 上年结转结余) = the sum of that group's columns",
     ),
     Rule("table.three-public-parts", "error", "三公 合计 = 因公出国(境) + 公务接待 + 公务用车; 公务用车 = 购置 + 运行"),
-    Rule("table.project-list-total", "error", "the total line of the 项目支出表 equals the sum of its projects"),
+    Rule(
+        "table.project-list-total",
+        "error",
+        "项目支出表: the 合计 line = Σ its projects, each unit line = Σ its projects, the department line = Σ its "
+        "units, each category (一、二、…) = Σ its items (其中 lines are parts, never siblings)",
+    ),
     Rule("table.parsed", "info", "a standard table was found but its rows could not be read"),
+    Rule(
+        "table.reading-suspect",
+        "warning",
+        "a table reading is trusted when every amount column sits under a header cell, its rows are recognised "
+        "(codes, 其中 parts, subtotal and balancing rows, units vs projects) and most of its own relations hold "
+        "(fewer than 3, or fewer than half, fail); otherwise this one warning carries the evidence, the table's "
+        "failing checks are not_checkable, and no cross-table, prose or record check claims an error from its "
+        "figures",
+    ),
     Rule("cross.expenditure-total", "error", "the 支出表 合计 equals the 收支总表 本年支出合计 and the 收入表 合计"),
+    Rule(
+        "cross.summary-classes",
+        "error",
+        "each 支出 item of the 收支总表 (一、一般公共服务支出 …) = the 合计 of that 类 in the 支出表 (budgets only)",
+    ),
     Rule("cross.basic-economic", "error", "基本支出 of the 一般公共预算支出表 = 合计 of the 基本支出经济分类表"),
     Rule("cross.project-list", "error", "Σ 项目支出表 = 项目支出 of the 支出表 (or of the 一般公共预算支出表)"),
     Rule(
@@ -58,26 +91,56 @@ RULES: tuple[Rule, ...] = (
         "a 收入表 listed by 科目编码 prints each code's 合计 as the 支出表 does (same codes, budgets only)",
     ),
     Rule("cross.admin-cost", "warning", "机关运行经费 = 公用经费 of the 基本支出经济分类表 (the usual template)"),
-    Rule("prose.change-rate", "error", "a stated change and its rate agree: rate = change ÷ (current ∓ change)"),
-    Rule("prose.share", "error", "a stated share (占x%) is the amount ÷ a total stated in the text"),
+    # Prose rules claim an error only from a certain reading: the figure's subject and the clause's attachment
+    # are not doubted (PROSE_TRUST below), and the base of a ratio is certain.
+    Rule(
+        "prose.change-rate",
+        "error",
+        "a stated change and its rate agree: rate = change ÷ (current ∓ change); not checkable when the change "
+        "clause may belong to another figure",
+    ),
+    Rule(
+        "prose.share",
+        "error",
+        "a stated share (占x%) is the amount ÷ its base: the list's total, or the sum of the listed parts when "
+        "their shares add up to 100%; not checkable when the base is uncertain (larger share than base, another "
+        "side named, doubted or far-off base)",
+    ),
     Rule("prose.completion-rate", "error", "完成年初预算的x% equals 决算 ÷ 年初预算 stated in the same sentence"),
+    Rule(
+        PROSE_ROUNDING,
+        "warning",
+        "a percentage off by at most one step of its last digit (the ratio truncated, or shares nudged to total "
+        "100%): a rounding matter, not an error",
+    ),
     Rule(
         "prose.components-sum",
         "error",
-        "the parts listed after 其中 add up to their total (at most, after 主要包括/等)",
+        "the parts listed after 其中 add up to their total (at most, after 主要包括/等); not checkable when an "
+        "item has no subject",
     ),
     Rule(
         "prose.amount-in-table",
         "error",
-        "an amount stated for 基本支出/项目支出/人员经费/公用经费/三公/机关运行经费 is in the table",
+        "an amount stated for 基本支出/项目支出/人员经费/公用经费/三公/机关运行经费/a 类 is in the table of its "
+        "scope (all funds or 一般公共预算); not for a part of a narrower figure (a 科目's 人员经费) or a doubted "
+        "subject",
     ),
     Rule("prose.project-count", "error", "the stated number and amount of 二级项目 match the 项目支出表"),
     Rule(
-        "prose.disclosed-project-tables", "error", "the stated number of disclosed 项目绩效目标表 matches the document"
+        "prose.disclosed-project-tables",
+        "error",
+        "the stated number of disclosed (公开) 项目绩效目标 matches the project tables in the document; counts of "
+        "projects that have targets (编报/设置 N 个, 涉及 N 个一级项目) are not counts of printed tables",
     ),
     Rule("grounding.not-found", "warning", "a record's text field or indicator is found in its block of the document"),
     Rule("record.sources-sum", "error", "a project's funding sources add up to its 年度 (and 实施期) total"),
     Rule("record.period-ge-annual", "error", "实施期资金总额 ≥ 年度资金总额"),
+    Rule(
+        PERIOD_UNFILLED,
+        "warning",
+        "实施期资金总额 printed as 0 while 年度资金总额 is not: not filled in, or wrong (never verified)",
+    ),
     Rule(
         "record.funding-vs-project-list",
         "error",

@@ -18,12 +18,18 @@ from llmextract.core.locations import BBox, Location, union_bbox
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """A page's span of ``Document.text``. ``has_text`` is False when nothing on the page was read as text;
+    ``unreadable`` says why when the page is not simply blank: ``"image_only"`` (a scan: OCR it) or
+    ``"no_unicode"`` (glyphs whose fonts have no Unicode mapping: their text would be garbage, so the page
+    holds no lines)."""
+
     number: int
     start: int
     end: int
     width: float | None = None
     height: float | None = None
     has_text: bool = True
+    unreadable: Literal["image_only", "no_unicode"] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +95,9 @@ class Document:
     tables: tuple[Table, ...]
     encoding: str | None = None
     warnings: tuple[str, ...] = ()
-    _page_starts: list[int] = field(default_factory=list, repr=False, compare=False)
-    _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    # Derived indexes (init=False: dataclasses.replace and pickling rebuild or restore them, never double them).
+    _page_starts: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
+    _line_starts: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._page_starts.extend(p.start for p in self.pages)

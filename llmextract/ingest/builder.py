@@ -49,9 +49,10 @@ class DocumentBuilder:
         self._page_start = self._offset
         self._page_size = (width, height)
 
-    def end_page(self, has_text: bool = True) -> None:
+    def end_page(self, has_text: bool = True, unreadable: Literal["image_only", "no_unicode"] | None = None) -> None:
         width, height = self._page_size
-        self._pages.append(Page(self._page_number, self._page_start, self._offset, width, height, has_text))
+        page = Page(self._page_number, self._page_start, self._offset, width, height, has_text, unreadable)
+        self._pages.append(page)
 
     def add_line(self, text: str, bbox: BBox | None = None) -> Line:
         start, end = self._append(text)

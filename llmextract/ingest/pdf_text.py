@@ -1,4 +1,10 @@
-"""Chars to text lines, in one linear pass per page: pure functions over pdfplumber's char dicts.
+"""Chars to text lines, in one linear pass per page: pure functions over glyph dicts.
+
+A glyph dict has ``text``, ``x0``/``x1`` and ``top``/``bottom`` (top-left origin, points) and ``size``. For an
+upright glyph the readers set ``top``/``bottom`` to its em box on its baseline (:func:`em_box`), not to the box
+its font declares: export tools often draw digits and punctuation in a second font whose ascent and descent put
+them half a line above or below the text they belong to, while the baseline they share does not move. Lines are
+then bands of overlapping em boxes, ordered by x, whatever order the glyphs were drawn in.
 
 Chinese has no spaces between words, so a space is inserted only where the gap between two glyphs is wider
 than a fraction of the font size (a column gap, a label and its value); justified CJK text keeps no spurious
@@ -16,8 +22,20 @@ Char = dict[str, Any]
 
 # Gap (in units of font size) above which two glyphs on a line are separate words or columns.
 SPACE_GAP = 0.3
+# Points a gap must exceed that threshold by. Typesetters often space CJK and digits exactly 0.3 em apart; without
+# a margin, float noise (pdfium computes in single precision) decided whether such a gap became a space.
+GAP_MARGIN = 0.01
 # Vertical overlap (share of the smaller glyph height) for two glyphs to sit on the same line.
 SAME_LINE_OVERLAP = 0.5
+# The em box of a glyph, in units of its size above and below the baseline (a typical CJK font's metrics, so
+# that for most fonts the em box is the box the font declares).
+EM_ASCENT = 0.86
+EM_DESCENT = 0.14
+
+
+def em_box(baseline: float, size: float) -> tuple[float, float]:
+    """``(top, bottom)`` of a glyph of ``size`` sitting on ``baseline`` (top-left origin)."""
+    return baseline - EM_ASCENT * size, baseline + EM_DESCENT * size
 
 
 def group_lines(chars: Iterable[Char]) -> list[list[Char]]:
@@ -49,7 +67,7 @@ def line_text(chars: Sequence[Char]) -> str:
             if text == prev["text"] and abs(ch["x0"] - prev["x0"]) < 1 and abs(ch["top"] - prev["top"]) < 1:
                 continue  # fake bold: the same glyph drawn twice
             gap = ch["x0"] - prev["x1"]
-            if gap > SPACE_GAP * max(ch.get("size") or 0, 1.0) and out and out[-1] != " ":
+            if gap > SPACE_GAP * max(ch.get("size") or 0, 1.0) + GAP_MARGIN and out and out[-1] != " ":
                 out.append(" ")
         if text.isspace():
             if out and out[-1] != " ":

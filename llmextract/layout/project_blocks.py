@@ -18,10 +18,12 @@ lines (``raw=True``: the form has no tabs, so readers must segment it by its lab
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from llmextract.core.document import Document, Line
 from llmextract.core.records import RecordKind
+from llmextract.layout.block_layouts import Entry, place_lists_and_prose
 from llmextract.layout.form_evidence import form_evidence
 from llmextract.layout.form_vocabulary import (
     DEPT_TITLE,
@@ -55,10 +57,13 @@ _TITLE_LOOKBACK = 4  # lines above a name row where the table's own title may be
 _FORM_LOOKAHEAD = 8  # lines below a title where its form fields or indicator header must start
 _EVALUATION_COLUMNS = re.compile(r"得分|实际完成值|完成值|全年执行数")
 
+BlockLayout = Literal["form", "rows", "prose"]
+
 
 @dataclass(frozen=True, slots=True)
 class ProjectBlock:
-    """One form to read: ``[start, end)`` into Document.text, from its title (if any) to its last row."""
+    """One project to read: ``[start, end)`` into Document.text. A form runs from its title (if any) to its
+    last row; a project of a row list covers its rows, a prose project its heading and sections."""
 
     kind: RecordKind
     title: str | None
@@ -66,6 +71,9 @@ class ProjectBlock:
     start: int
     end: int
     raw: bool
+    layout: BlockLayout = "form"
+    # The row list's or prose section's reading of the project; on a form, the prose that explains it.
+    entry: Entry | None = None
 
     @property
     def span(self) -> tuple[int, int]:
@@ -73,7 +81,8 @@ class ProjectBlock:
 
 
 def find_project_blocks(doc: Document) -> list[ProjectBlock]:
-    """Every project, department-wide and self-evaluation table of ``doc``, in document order."""
+    """Every project, department-wide and self-evaluation table of ``doc``, and every project of a row list
+    or explained in prose, in document order."""
     lines = doc.lines
     starts = _form_starts(doc)
     blocks: list[ProjectBlock] = []
@@ -101,7 +110,10 @@ def find_project_blocks(doc: Document) -> list[ProjectBlock]:
             )
         )
         previous_end = end
-    return blocks
+    placed = place_lists_and_prose(doc, blocks)
+    blocks = [replace(b, entry=placed.prose_of_form.get(n)) for n, b in enumerate(blocks) if n not in placed.inside]
+    blocks += [ProjectBlock("project", e.title, e.page, e.start, e.end, False, e.layout, e) for e in placed.entries]
+    return sorted(blocks, key=lambda b: b.start)
 
 
 def _form_starts(doc: Document) -> list[int]:

@@ -24,7 +24,7 @@ from llmextract.core.document import Document
 from llmextract.core.errors import InputError
 from llmextract.core.records import ProjectRecord
 from llmextract.extract import Reading
-from llmextract.ingest import load_document
+from llmextract.ingest import ParseCache, load_document
 from llmextract.pipeline import Config, process
 from llmextract.score import DEFAULT_THRESHOLD
 from llmextract.settings import ExtractorKind
@@ -117,7 +117,7 @@ def _load_source(store: RunStore, doc_id: str) -> Document:
             path=str(store.dir),
         )
     try:
-        doc = load_document(path, page_workers=1)
+        doc = load_document(path, page_workers=1, cache=ParseCache(store.parse_cache_dir))
     except InputError as exc:
         raise RunStoreError(
             f"{_NOT_REVERIFIED}: the run's copy of the source cannot be read: {exc.describe()}",

@@ -31,6 +31,8 @@ from llmextract.pipeline import Config, DocumentResult
 
 DB_NAME = "run.sqlite"
 SOURCES = "sources"
+# Parsed documents (llmextract.ingest.ParseCache): a rerun with other settings, and review, load instead of parse.
+PARSE_CACHE = "parse-cache"
 SCHEMA_VERSION = 2
 
 ReviewAction = Literal["accept", "edit", "reject"]
@@ -319,6 +321,10 @@ class RunStore:
     def document_text(self, doc_id: str) -> str | None:
         row = self._db.execute("SELECT text FROM documents WHERE doc_id = ? AND text IS NOT NULL", (doc_id,)).fetchone()
         return row["text"] if row else None
+
+    @property
+    def parse_cache_dir(self) -> Path:
+        return self.dir / PARSE_CACHE
 
     def source_file(self, doc_id: str) -> Path | None:
         """The stored copy of a document's source, guaranteed to be inside the run directory."""

@@ -80,21 +80,30 @@ _COLUMN_NAMES: tuple[tuple[str, str], ...] = (
     ("一般公共预算", "一般公共预算"),
     ("政府性基金", "政府性基金"),
     ("国有资本经营", "国有资本经营"),
+    ("财政拨款", "财政拨款"),
     ("财政专户", "财政专户管理资金"),
     ("单位资金", "单位资金"),
     ("事业单位经营", "事业单位经营"),
+    ("经营支出", "事业单位经营"),
+    ("经营收入", "事业单位经营"),
     ("事业收入", "事业收入"),
     ("其他收入", "其他收入"),
+    ("其他资金", "其他资金"),
     ("上年结转", "上年结转"),
+    ("上年结余", "上年结转"),
     ("年初结转", "上年结转"),
     ("当年预算", "当年预算"),
     ("结转下年", "结转下年"),
+    ("专项业务经费", "专项业务经费支出"),
     ("上缴上级", "上缴上级支出"),
+    ("上级补助", "上级补助收入"),
+    ("附属单位上缴", "附属单位上缴收入"),
     ("附属单位", "对附属单位补助支出"),
     ("因公出国", "因公出国(境)费"),
     ("公务接待", "公务接待费"),
     ("购置及运行", "公务用车购置及运行费"),
     ("购置费", "公务用车购置费"),
+    ("购置经费", "公务用车购置费"),
     ("机关运行经费", "机关运行经费"),
     ("运行", "公务用车运行费"),
     ("合计", "合计"),
@@ -110,15 +119,22 @@ _GENERIC = frozenset({"合计", "小计", "预算数", "决算数", "金额"})
 
 
 def column_name(header: tuple[str, ...], *, final_accounts: bool = False) -> str:
-    """Canonical name of a column from its header stack (top to bottom); "" when nothing is recognised.
+    """Canonical name of a column from the header cells spanning it (top to bottom); "" when its own cell
+    names nothing this module knows.
 
-    A specific name anywhere in the stack beats a generic one ("公务用车购置及运行费" over its "小计"). In a
+    The column's own (lowest) cell names it. A generic own cell (小计, 合计) takes the specific name of a
+    group above it: the 小计 under 公务用车购置及运行费 is that item's total. An own cell that names nothing
+    known stays unnamed rather than take its group's name (公务用车购置经费 is not the group's total). In a
     final-accounts table the same names recur under 预算数 and 决算数, so the stage prefixes the name.
     """
     names = [_first_name(text) for text in reversed(header)]
-    specific = [n for n in names if n and n not in _GENERIC]
-    generic = [n for n in names if n in _GENERIC]
-    name = specific[0] if specific else (generic[0] if generic else "")
+    own = names[0] if names else ""
+    if own and own not in _GENERIC:
+        name = own
+    elif own:
+        name = next((n for n in names[1:] if n and n not in _GENERIC), own)
+    else:
+        name = ""
     if final_accounts and name not in ("预算数", "决算数"):
         stage = next((n for n in names if n in ("预算数", "决算数")), None)
         if stage:

@@ -35,13 +35,35 @@ class Amount:
     end: int
 
 
+# What a row is in its table. A relation sums the rows of one role under their parent, never a row with its
+# own parts: "其中" rows are parts of the row above them, a unit subtotal is the sum of its projects, the
+# balancing rows of a 收支总表 (上年结转, 结转下年, …) sit between 本年合计 and 总计.
+RowRole = Literal[
+    "item",  # a 科目 line, a project, an item of a 收支总表
+    "total",  # 合计 / 总计 of the whole table
+    "subtotal",  # a unit (or department) line over the projects that follow it
+    "category",  # 一、二、三 … over the items that follow it
+    "part",  # 其中: a part of the row above, not its sibling
+    "balancing",  # 上年结转, 结转下年, 年末结余 … in a 收支总表
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
-    """An amount column: its canonical name (合计, 基本支出, …) and the header texts stacked above it."""
+    """An amount column: its canonical name (合计, 基本支出, …), the header cells that span it from the top
+    down (a group header such as 基本支出 or 本年收入 included), and its half of a two-sided table (0 the
+    left, 1 the right: 收入 beside 支出)."""
 
     index: int
     name: str
     header: tuple[str, ...]
+    side: int = 0
+    side_start: int = 0  # the first column of its half
+
+    @property
+    def group(self) -> str:
+        """The header cell spanning this column and its siblings (基本支出 over 人员经费), or ""."""
+        return self.header[-2] if len(self.header) > 1 else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +76,23 @@ class BudgetRow:
     amounts: dict[int, Amount]
     start: int
     end: int
+    label_columns: tuple[int, ...] = ()  # the column of each of ``labels``
+    role: RowRole = "item"
+    depth: int = 0  # level in a project list (0 the department, then units, then projects)
 
     def amount(self, column: Column | None) -> Amount | None:
         return None if column is None else self.amounts.get(column.index)
+
+    def label_for(self, column: Column) -> str:
+        """The row's label in the column's half: its first label cell between the half's first column and
+        the column (a two-sided 收支总表 has 收入 items on the left and 支出 items on the right of one row);
+        "" when that half of the row has no label."""
+        here = [
+            x
+            for x, i in zip(self.labels, self.label_columns, strict=False)
+            if (column.side_start <= i < column.index or (i < 0 and column.side_start == 0)) and x
+        ]
+        return here[0] if here else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +108,7 @@ class BudgetTable:
     start: int
     end: int
     empty: bool
+    label_headers: tuple[tuple[int, str], ...] = ()  # (column, header) of the label columns: 项目名称, 单位名称 …
 
     def column(self, name: str, *, within: str | None = None) -> Column | None:
         """The first column named ``name`` (optionally whose header stack mentions ``within``)."""
@@ -82,10 +119,7 @@ class BudgetTable:
 
     def total_row(self) -> BudgetRow | None:
         """The 合计/总计 row of a coded table (the sum over all 类)."""
-        for row in self.rows:
-            if row.code is None and row.label in _TOTAL_LABELS:
-                return row
-        return None
+        return next((row for row in self.rows if row.role == "total"), None)
 
     def find_row(self, *words: str) -> BudgetRow | None:
         """The first row whose label contains all ``words``."""
@@ -93,6 +127,3 @@ class BudgetTable:
             if all(w in row.label for w in words):
                 return row
         return None
-
-
-_TOTAL_LABELS = frozenset({"合计", "总计", "部门合计", "本年支出合计", "支出合计"})

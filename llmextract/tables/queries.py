@@ -12,7 +12,6 @@ from llmextract.core.document import Document
 from llmextract.tables.model import Amount, BudgetRow, BudgetTable, TableKind
 
 Located = tuple[BudgetTable, Amount]
-UNIT_ROW = re.compile(r"(局|委员会|委|中心|办公室|（部门）|\(部门\)|队|站|所|院|馆|学校|合计|总计)$")
 
 
 _GRAND = {
@@ -57,8 +56,10 @@ _THREE_PUBLIC = (
 def three_public_items(table: BudgetTable) -> list[dict[str, Amount | None]]:
     """The 三公 items per measure: one dict per amount column (vertical layout) or per data row (horizontal)."""
     measures: list[dict[str, Amount | None]] = []
-    horizontal = [r for r in table.rows if r.label == ""]
     names = {name for _, name in _THREE_PUBLIC} | {"合计"}
+    # Items as columns: the one data row of a horizontal table, or one row per unit (杭州 表7).
+    by_column = sum(1 for c in table.columns if c.name.split(":")[-1] in names) >= 2
+    horizontal = list(table.rows) if by_column else [r for r in table.rows if r.label == ""]
     if horizontal:
         for row in horizontal:
             # 决算 tables print a 预算数 block and a 决算数 block side by side: a repeated name starts a block.
@@ -88,8 +89,9 @@ def three_public_items(table: BudgetTable) -> list[dict[str, Amount | None]]:
 
 
 def project_leaves(table: BudgetTable) -> list[BudgetRow]:
-    """The projects of a project list: rows that are not a department/unit subtotal or the 合计 line."""
-    return [r for r in table.rows if not UNIT_ROW.search(r.label)]
+    """The projects of a project list: not the 合计 line, a department or unit subtotal, a category (一、…)
+    or a 其中 part of the line above."""
+    return [r for r in table.rows if r.role == "item"]
 
 
 def first_of(tables: list[BudgetTable], kind: TableKind) -> BudgetTable | None:

@@ -15,13 +15,8 @@ from llmextract.verify.prose import claims
 from llmextract.verify.prose_rules import check_prose
 from llmextract.verify.records import RECORD_RULES, RecordsVerification, check_records, verify_records
 from llmextract.verify.report import Checker, VerificationReport
-from llmextract.verify.summary_rules import (
-    SOURCE_TABLES,
-    check_rows_by_code,
-    check_sources_sum,
-    check_summary_columns,
-)
-from llmextract.verify.table_rules import check_tables
+from llmextract.verify.summary_rules import check_rows_by_code
+from llmextract.verify.trust import check_tables
 
 
 def verify(
@@ -32,14 +27,6 @@ def verify(
     tables = parse_tables(doc) if tables is None else tables
     prose = claims(doc) if prose is None else prose
     check_tables(doc, tables, checker)
-    for table in tables:
-        if table.empty:
-            continue
-        with checker.guard(f"the column rules on {table.title}", (table.start, table.end)):
-            if table.kind in ("summary", "fiscal_summary"):
-                check_summary_columns(table, checker)
-            if table.kind in SOURCE_TABLES:
-                check_sources_sum(table, checker)
     with checker.guard("the cross-table rules"):
         check_cross(doc, tables, checker)
     with checker.guard("the rows-by-code rule"):

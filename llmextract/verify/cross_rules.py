@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from llmextract.core.document import Document
 from llmextract.core.numbers import convert
-from llmextract.tables import BudgetTable
+from llmextract.tables import Amount, BudgetTable
 from llmextract.tables.queries import (
     Located,
     admin_cost_cell,
@@ -82,6 +83,17 @@ def check_cross(doc: Document, tables: list[BudgetTable], checker: Checker) -> N
             terms = [figure(a.value, table.unit) for a in amounts]
             total = sum((t.value for t in terms), Decimal(0))
             ok = any(sum_holds(as_unit(c, table.unit), terms) for c in candidates)
+            # A list may also hold the projects paid from 事业单位经营 revenue, which the 支出表 prints in its
+            # own column beside 项目支出 (湖州 表10 against 表03).
+            business = total_cell(expenditure, "事业单位经营")
+            if not ok and business is not None and candidates[0][0] is expenditure:
+                ok = sum_holds(as_unit(candidates[0], table.unit), [*terms, _negated(as_unit(business, table.unit))])
+            # A list with a 上年结转 column holds projects paid from last year's balance, which a 支出表 of this
+            # year's budget leaves out (烟台 公开表11 against 公开表3).
+            carried = total_cell(table, "上年结转")
+            if not ok and carried is not None:
+                narrower = [*terms, _negated(as_unit(carried, table.unit))]
+                ok = any(sum_holds(as_unit(c, table.unit), narrower) for c in candidates)
             shown = ", ".join(f"{fmt(as_unit(c, table.unit).value)} ({c[0].title})" for c in candidates)
             checker.check(
                 ok,
@@ -92,10 +104,17 @@ def check_cross(doc: Document, tables: list[BudgetTable], checker: Checker) -> N
                 [(a.start, a.end) for a in amounts[:1]] + [(c[1].start, c[1].end) for c in candidates],
             )
 
+    if summary is not None and expenditure is not None and not summary.final_accounts:
+        _summary_classes(summary, expenditure, checker)
+
     admin = admin_cost_cell(tables)
     public = total_cell(economic, "公用经费")
     if admin and public:
         _equal(checker, "cross.admin-cost", admin, public, "机关运行经费 vs 公用经费")
+
+
+def _negated(f: Figure) -> Figure:
+    return Figure(-f.value, f.step)
 
 
 def _income_vs_expenditure(checker: Checker, income: Located, carried: Located | None, spent: Located) -> None:
@@ -115,3 +134,39 @@ def _income_vs_expenditure(checker: Checker, income: Located, carried: Located |
         f"{shown} ({income[0].title})",
         [(income[1].start, income[1].end), (spent[1].start, spent[1].end)],
     )
+
+
+_NUMBERING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_YEAR_TOTAL = re.compile(r"^(本年支出合计|支出合计|支出总计|总计)")
+
+
+def _summary_classes(summary: BudgetTable, expenditure: BudgetTable, checker: Checker) -> None:
+    """The 支出 items of the 收支总表 (its last half, above 本年支出合计) against the 支出表 (both cover all
+    funds): when the items' names, in order, are exactly the 支出表's 类 lines ("一、一般公共服务支出" …, its
+    numbered items when 款 and 项 follow them unnumbered) or exactly all its lines (类, 款 and 项 by name, as 杭州
+    prints them), each item = that line's 合计."""
+    total = expenditure.column("合计")
+    halves = sorted({c.side for c in summary.columns})
+    column = next((c for c in summary.columns if c.side == halves[-1]), None) if halves else None
+    if total is None or column is None or expenditure.final_accounts:
+        return
+    items: list[tuple[str, Amount]] = []
+    numbered: list[tuple[str, Amount]] = []
+    for row in summary.rows:
+        label = row.label_for(column)
+        if _YEAR_TOTAL.match(label):
+            break
+        amount = row.amount(column)
+        if label and amount is not None:
+            items.append((_NUMBERING.sub("", label), amount))
+            if _NUMBERING.match(label):
+                numbered.append(items[-1])
+    lines = [r for r in expenditure.rows if r.role == "item" and r.amount(total) is not None]
+    classes = [r for r in lines if r.code and len(r.code) == 3]
+    for named, candidate in ((numbered, classes), (items, classes), (items, lines)):
+        if named and [r.label for r in candidate] == [name for name, _ in named]:
+            for (name, item), line in zip(named, candidate, strict=True):
+                cell = line.amount(total)
+                assert cell is not None
+                _equal(checker, "cross.summary-classes", (summary, item), (expenditure, cell), name)
+            return

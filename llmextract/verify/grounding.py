@@ -3,8 +3,10 @@
 Each field is aligned with :class:`~llmextract.core.alignment.Aligner` (character level: Chinese has no word
 boundaries). The extractor's own span is tried first — an indicator printed in both the 实施期 and the 年度
 column, or a name repeated in the block, must keep the occurrence it was read from, which a search of the
-whole block would not — then the whole block. A found span becomes the field's location; a field that is
-not found keeps no location of its own and gets a ``grounding.not-found`` warning naming it.
+whole block would not — then the whole block. A field read outside the block (a list row's department from
+the table's caption, a table's overview from the prose before it) is aligned in its own span only. A found
+span becomes the field's location; a field that is not found keeps no location of its own and gets a
+``grounding.not-found`` warning naming it.
 """
 
 from __future__ import annotations
@@ -77,4 +79,8 @@ def _align(text: str, aligner: Aligner, quote: str, hint: Location | None, start
         local = Aligner(text, hint.start, hint.end).align(quote)
         if local.status in ("exact", "normalised"):
             return local
+    elif hint is not None and 0 <= hint.start <= hint.end <= len(text):
+        # Read outside the block: a list row's department (the table's caption), the prose that explains a
+        # table's project (its 项目概述 pages before the table). There is nowhere else to look.
+        return Aligner(text, hint.start, hint.end).align(quote)
     return aligner.align(quote)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from llmextract.core.catalogue import BY_ID
 from llmextract.core.document import Document
 from llmextract.core.findings import Finding
 from llmextract.core.paths import FUNDING_AMOUNTS, SOURCE_GROUPS, FieldPath
@@ -84,11 +85,33 @@ class RecordLedger:
         spans: list[Span],
         paths: Iterable[str] = (),
     ) -> None:
+        reason = self.checker.distrusted(spans)
+        if reason is not None:
+            self.unchecked(rule_id, f"{message} — not checkable: {reason}", spans, paths)
+            return
         fields = [FieldPath(p) for p in paths]
         for path in fields:
             result = self._result(path)
             result.add(rule_id, f"{expected} ≠ {actual}")
             result.failed.append(rule_id)
+        message = message if self.record.name in message else f"{self.record.name}: {message}"
+        self.findings.append(
+            self.checker.failed(rule_id, message, expected, actual, spans, self.record.record_id, fields)
+        )
+
+    def warned(
+        self,
+        rule_id: str,
+        message: str,
+        expected: str,
+        actual: str,
+        spans: list[Span],
+        paths: Iterable[str] = (),
+    ) -> None:
+        """A warning about numbers that may be wrong or merely unfilled: a finding, and the numbers stay
+        unverified (noted, not contradicted)."""
+        fields = [FieldPath(p) for p in paths]
+        self.note(rule_id, fields, f"{expected} ≠ {actual}: {BY_ID[rule_id].description}")
         message = message if self.record.name in message else f"{self.record.name}: {message}"
         self.findings.append(
             self.checker.failed(rule_id, message, expected, actual, spans, self.record.record_id, fields)

@@ -55,7 +55,8 @@ def _lines(table: BudgetTable | None, name: str) -> list[Line]:
 
 
 def _label(row: BudgetRow) -> str:
-    return row.labels[0] if row.labels else row.label
+    """The project's name: in a list with a 单位名称 column beside the 项目名称 one, the project cell."""
+    return row.label
 
 
 def _in_unit(record: ProjectRecord, unit: str) -> Figure | None:

@@ -1,41 +1,42 @@
-"""Prose against itself and against the tables: changes and their rates, shares, completion rates, component
-lists, amounts named after a table cell, counts of projects and of disclosed project tables."""
+"""Prose against itself: changes and their rates, shares, completion rates and component lists (the figures
+against the tables are in :mod:`llmextract.verify.prose_tables`).
+
+An error is claimed only from a certain reading. A relation is not checkable (an info finding saying why) when
+the reader doubts the clause it rests on (``NarrativeClaim.doubts``) or when its base is uncertain: a share
+larger than its base, a base named in the clause (占本年支出) that the candidate figure does not match, a base
+that is itself doubted. A percentage off by no more than one step of its last digit is a ``prose.rounding``
+warning, not an error.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
+from llmextract.core.catalogue import PROSE_ROUNDING
 from llmextract.core.claims import NarrativeClaim
 from llmextract.core.document import Document
-from llmextract.core.numbers import convert
-from llmextract.layout import find_project_tables
 from llmextract.tables import BudgetTable
-from llmextract.tables.queries import (
-    Located,
-    admin_cost_cell,
-    first_of,
-    grand_totals,
-    project_sum,
-    three_public_items,
-    total_cell,
-)
+from llmextract.tables.queries import Located, first_of, total_cell
 from llmextract.verify.cross_rules import as_unit
+from llmextract.verify.prose_tables import amount_in_table, claim_figure, project_counts
 from llmextract.verify.report import Checker
 from llmextract.verify.table_rules import fmt
 from llmextract.verify.tolerance import (
     Figure,
     difference,
-    equal,
     figure,
     pct,
     pct_holds,
+    pct_rounding,
     sum_at_most,
     sum_holds,
     total,
 )
 
 Span = tuple[int, int]
+_ROUNDING = PROSE_ROUNDING
 _COMPARISON_BASE = re.compile(r"^(与|比|较|同)|上年|上一年")
 
 
@@ -43,11 +44,7 @@ def _span(claim: NarrativeClaim) -> Span:
     return claim.location.start, claim.location.end
 
 
-def _fig(claim: NarrativeClaim, unit: str | None = None) -> Figure:
-    f = figure(claim.amount or Decimal(0), claim.unit or "万元", prose=True)
-    if unit is None or unit == claim.unit or claim.unit is None:
-        return f
-    return Figure(convert(f.value, claim.unit, unit), convert(f.step, claim.unit, unit))
+_fig = claim_figure
 
 
 Context = tuple[NarrativeClaim, NarrativeClaim | None, NarrativeClaim | None]
@@ -56,24 +53,46 @@ Context = tuple[NarrativeClaim, NarrativeClaim | None, NarrativeClaim | None]
 def _flatten(claims: list[NarrativeClaim]) -> list[Context]:
     """(claim, its parent total, the claim printed just before it) in document order."""
     ordered: list[tuple[NarrativeClaim, NarrativeClaim | None]] = []
+
+    def walk(claim: NarrativeClaim, parent: NarrativeClaim | None) -> None:
+        ordered.append((claim, parent))
+        for group in claim.components:
+            for part in group:
+                walk(part, claim)
+
     for claim in claims:
-        ordered.append((claim, None))
-        ordered.extend((part, claim) for group in claim.components for part in group)
+        walk(claim, None)
     ordered.sort(key=lambda item: item[0].location.start)
     return [(c, parent, ordered[i - 1][0] if i else None) for i, (c, parent) in enumerate(ordered)]
+
+
+@dataclass(frozen=True)
+class _Bases:
+    """What a share can be a share of, besides the figures around it."""
+
+    amounts: list[NarrativeClaim]  # every stated amount
+    series: dict[int, list[NarrativeClaim]]  # a share's list, when the list's shares add up to 100%
+    # 基本支出 / 项目支出 of the all-funds 支出表, then of the 一般公共预算 one ("占部门项目支出总额的100%")
+    table: dict[str, list[Located]]
 
 
 def check_prose(doc: Document, claims: list[NarrativeClaim], tables: list[BudgetTable], checker: Checker) -> None:
     flat = _flatten(claims)
     amounts = [c for c, _, _ in flat if c.amount is not None and c.amount > 0]
+    # A 决算's tables print what was spent, while its prose may state budgeted amounts: budgets only.
+    spending = [first_of(tables, k) for k in ("expenditure", "general_budget")]
+    spending = [t for t in spending if t is not None and not t.final_accounts]
+    table_bases = {w: cells for w in _TABLE_BASES if (cells := [c for t in spending if (c := total_cell(t, w))])}
+    bases = _Bases(amounts, _share_series(flat), table_bases)
     head: NarrativeClaim | None = None  # the last figure stated without a share: the total of a list of shares
     for claim, parent, previous in flat:
         if claim.amount is None:
             continue
         with checker.guard(f"the prose rules on “{claim.text[:30]}”", _span(claim)):
-            head = _check_claim(claim, parent, previous, head, amounts, tables, checker)
+            head = _check_claim(claim, parent, previous, head, bases, checker)
+            amount_in_table(checker.doc, claim, parent, tables, checker)
     with checker.guard("the prose project counts"):
-        _project_counts(doc, flat, tables, checker)
+        project_counts(doc, flat, tables, checker)
 
 
 def _check_claim(
@@ -81,11 +100,10 @@ def _check_claim(
     parent: NarrativeClaim | None,
     previous: NarrativeClaim | None,
     head: NarrativeClaim | None,
-    amounts: list[NarrativeClaim],
-    tables: list[BudgetTable],
+    bases: _Bases,
     checker: Checker,
 ) -> NarrativeClaim | None:
-    """Every relation of one prose figure; returns the new head of a list of shares."""
+    """Every relation of one prose figure within the prose; returns the new head of a list of shares."""
     if claim.change_amount is not None and claim.change_pct is not None:
         _change_rate(claim, parent, previous, checker)
     elif claim.change_pct is not None and claim.change_amount is None:
@@ -97,15 +115,18 @@ def _check_claim(
         sibling = previous is not None and (previous.share_pct is not None or not previous.amount)
         if parent is None and (previous is None or sibling) and _near(head, claim):
             previous = head
-        _share(claim, parent, previous, amounts, checker)
+        _share(claim, parent, previous, bases, checker)
     elif claim.amount:
         head = claim
     if claim.completion_pct is not None:
         _completion(claim, previous, checker)
     for group in claim.components:
         _components(claim, group, checker)
-    _amount_in_table(claim, tables, checker)
     return head
+
+
+def _not_checkable(checker: Checker, rule: str, claim: NarrativeClaim, what: str, why: str, spans: list[Span]) -> None:
+    checker.unchecked(rule, f"{claim.subject}: {what} does not hold, but {why}: not checkable", spans)
 
 
 def _change_rate(
@@ -130,38 +151,96 @@ def _change_rate(
         checker.passed("prose.change-rate")
         return
     base, last, ok = results[0]
+    sign = "-" if claim.direction == "up" else "+"
+    word = "增长" if claim.direction == "up" else "减少"
+    doubt = claim.doubt("change", "figure")
     if ok is None and last.high < 0:
         # An increase larger than the amount itself: last year's amount would be negative, which no budget is.
+        message = (
+            f"{claim.subject}: an increase of {fmt(change.value)}{claim.unit} on {fmt(_fig(base).value)} means "
+            f"last year's amount was {fmt(last.value)}"
+        )
+        if doubt:
+            _not_checkable(checker, "prose.change-rate", claim, "the increase", doubt, [_span(claim)])
+            return
         checker.failed(
             "prose.change-rate",
-            f"{claim.subject}: an increase of {fmt(change.value)}{claim.unit} on {fmt(_fig(base).value)} means "
-            f"last year's amount was {fmt(last.value)}",
+            message,
             f"{fmt(_fig(base).value)} - {fmt(change.value)} ≥ 0",
-            f"{fmt(last.value)}",
+            fmt(last.value),
             [_span(claim)],
         )
         return
     if ok is None:
         checker.unchecked("prose.change-rate", f"{claim.subject}: last year's amount would be zero", [_span(claim)])
         return
-    sign = "-" if claim.direction == "up" else "+"
-    word = "增长" if claim.direction == "up" else "减少"
+    if claim.direction == "flat":
+        doubt = doubt or "the text says both 持平 and a change"
     rate = pct(change.value, last.value)
+    arithmetic = f"{fmt(change.value)} ÷ ({fmt(_fig(base).value)} {sign} {fmt(change.value)}) = {rate}%"
+    if doubt:
+        _not_checkable(
+            checker, "prose.change-rate", claim, f"{arithmetic} vs {claim.change_pct}%", doubt, [_span(claim)]
+        )
+        return
+    rounding = any(pct_rounding(claim.change_pct, change, last) for _, last, _ in results)
     checker.failed(
-        "prose.change-rate",
+        _ROUNDING if rounding else "prose.change-rate",
         f"{claim.subject}: {word}{fmt(change.value)}{claim.unit} is {rate}% of last year's "
-        f"{fmt(last.value)}, not {claim.change_pct}%",
-        f"{fmt(change.value)} ÷ ({fmt(_fig(base).value)} {sign} {fmt(change.value)}) = {rate}%",
+        f"{fmt(last.value)}, not {claim.change_pct}%" + (" (a rounding difference)" if rounding else ""),
+        arithmetic,
         f"{claim.change_pct}%",
         [_span(claim)],
     )
 
 
 _HEAD_DISTANCE = 400  # chars: a list of shares follows its total within a paragraph or two
+_SERIES_GAP = 80  # chars between two shares of one series (a short heading may sit between them)
 
 
 def _near(head: NarrativeClaim | None, claim: NarrativeClaim) -> bool:
     return head is not None and 0 <= claim.location.start - head.location.end <= _HEAD_DISTANCE
+
+
+def _share_series(flat: list[Context]) -> dict[int, list[NarrativeClaim]]:
+    """Runs of consecutive shares of one list whose printed percentages add up to 100 (or whose other shares
+    all hold on the sum): their base is the sum of their amounts, whatever total the text printed before them
+    ("基本支出…占本年支出预算10.97%；项目支出…占89.03%" after a 支出预算 that also counts 结转结余)."""
+    runs: list[list[NarrativeClaim]] = []
+    last_parent: NarrativeClaim | None = None
+    for claim, parent, _ in flat:
+        if claim.share_pct is None or claim.amount is None:
+            last_parent = None
+            runs.append([])
+            continue
+        run = runs[-1] if runs else []
+        if not run or parent is not last_parent or claim.location.start - run[-1].location.end > _SERIES_GAP:
+            run = []
+            runs.append(run)
+        run.append(claim)
+        last_parent = parent
+    out: dict[int, list[NarrativeClaim]] = {}
+    for run in runs:
+        if len(run) < 2 or any(c.unit != run[0].unit for c in run):
+            continue
+        printed = sum((c.share_pct or Decimal(0) for c in run), Decimal(0))
+        slack = sum((Decimal(1).scaleb(-_places(c.share_pct)) for c in run), Decimal(0))  # one step each
+        if abs(printed - 100) <= slack:
+            out.update({id(c): run for c in run})
+            continue
+        # One share off while every other one is its amount ÷ the sum: the others confirm the base (zero
+        # amounts at 0% confirm nothing).
+        base = _series_sum(run, run[0].unit)
+        for claim in run:
+            others = [c for c in run if c is not claim and c.amount]
+            if others and all(pct_holds(c.share_pct or Decimal(0), _fig(c), base) for c in others):
+                out[id(claim)] = run
+    return out
+
+
+def _places(value: Decimal | None) -> int:
+    exponent = value.as_tuple().exponent if value is not None else 0
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 _BASE_WORDS = ("总计", "合计", "总额", "总预算", "总支出", "总收入", "收入", "支出", "预算")
@@ -171,10 +250,11 @@ def _share(
     claim: NarrativeClaim,
     parent: NarrativeClaim | None,
     previous: NarrativeClaim | None,
-    amounts: list[NarrativeClaim],
+    bases: _Bases,
     checker: Checker,
 ) -> None:
     assert claim.share_pct is not None and claim.amount is not None
+    amounts, series = bases.amounts, bases.series.get(id(claim))
     if claim.amount == 0:
         checker.check(
             claim.share_pct == 0,
@@ -188,29 +268,110 @@ def _share(
     part = _fig(claim)
     # The base is the total the claim is a part of; failing that any larger figure stated in the prose
     # ("占本年支出合计的38.03%" names a total stated paragraphs earlier).
-    expected_base = parent or previous
+    named = _named_base(claim.text)
+    # "占政府采购支出总额的100.00%": the nearest figure before it with that subject is the base; "占部门（单位）
+    # 项目支出总额的100%" with no such figure is the 支出表's 项目支出.
+    by_name = [c for c in amounts if c.location.end <= claim.location.start and _names(named, c.subject)]
+    expected_base = by_name[-1] if by_name else parent or previous
+    table_cells = [] if by_name else next((cells for w, cells in bases.table.items() if w in named), [])
+    table_base = table_cells[0] if table_cells else None
     # Only totals qualify as a base named elsewhere: with every stated amount as a candidate, a misprinted
     # share nearly always matched some unrelated figure.
     # An equal figure stays a candidate: "占…总额的100%" is said of a part that is the whole.
-    totals = [c for c in amounts if any(w in c.subject for w in _BASE_WORDS) or c.amount == claim.amount]
-    candidates = [
-        c for c in ([expected_base] if expected_base else []) + totals if c.amount and c.amount >= claim.amount
+    totals = [
+        c for c in amounts if c is not claim and (any(w in c.subject for w in _BASE_WORDS) or c.amount == claim.amount)
     ]
-    if any(pct_holds(claim.share_pct, part, _fig(c, claim.unit)) for c in candidates):
+    candidates = [
+        _fig(c, claim.unit)
+        for c in ([expected_base] if expected_base else []) + totals
+        if c.amount and c.amount >= claim.amount
+    ]
+    series_base = _series_sum(series, claim.unit) if series else None
+    if series_base is not None:
+        candidates = [series_base]  # the listed parts confirm their base: no other figure is a candidate
+    candidates.extend(as_unit(c, claim.unit or "万元") for c in table_cells)
+    if any(pct_holds(claim.share_pct, part, c) for c in candidates):
         checker.passed("prose.share")
         return
-    if expected_base is None or not expected_base.amount:
+    if series_base is not None:
+        base, spans, why = series_base, [_span(c) for c in series or []], None
+        what = f"{fmt(series_base.value)} (the sum of the listed parts)"
+    elif table_base is not None:
+        base = as_unit(table_base, claim.unit or "万元")
+        why = f"the share would exceed {fmt(base.value)}: the base is another figure" if part.low > base.high else None
+        spans = [_span(claim), (table_base[1].start, table_base[1].end)]
+        what = f"{fmt(base.value)} ({table_base[0].title})"
+    elif expected_base is not None and expected_base.amount:
+        base, spans = _fig(expected_base, claim.unit), [_span(claim), _span(expected_base)]
+        why = _base_doubt(claim, expected_base, part, base, parent is expected_base)
+        what = fmt(base.value)
+    else:
         checker.unchecked("prose.share", f"{claim.subject}: no stated total gives {claim.share_pct}%", [_span(claim)])
         return
-    base = _fig(expected_base, claim.unit)
+    computed = pct(part.value, base.value)
+    arithmetic = f"{fmt(part.value)} ÷ {fmt(base.value)} = {computed}%"
+    why = why or claim.doubt("share", "figure")
+    if why:
+        _not_checkable(checker, "prose.share", claim, f"{arithmetic} vs {claim.share_pct}%", why, [_span(claim)])
+        return
+    rounding = pct_rounding(claim.share_pct, part, base)
+    note = ""
+    if rounding:
+        forced = series is not None and abs(sum((c.share_pct or Decimal(0) for c in series), Decimal(0)) - 100) < 1
+        note = " (shares rounded to total 100%)" if forced else " (a rounding difference)"
     checker.failed(
-        "prose.share",
-        f"{claim.subject}: {fmt(part.value)} is {pct(part.value, base.value)}% of {fmt(base.value)}, "
-        f"not {claim.share_pct}%",
-        f"{fmt(part.value)} ÷ {fmt(base.value)} = {pct(part.value, base.value)}%",
+        _ROUNDING if rounding else "prose.share",
+        f"{claim.subject}: {fmt(part.value)} is {computed}% of {what}, not {claim.share_pct}%{note}",
+        arithmetic,
         f"{claim.share_pct}%",
-        [_span(claim), _span(expected_base)],
+        spans,
     )
+
+
+def _series_sum(series: list[NarrativeClaim], unit: str | None) -> Figure:
+    figures = [_fig(c, unit) for c in series]
+    return Figure(sum((f.value for f in figures), Decimal(0)), sum((f.step for f in figures), Decimal(0)))
+
+
+_SIDES = ("收入", "支出")
+_TABLE_BASES = ("项目支出", "基本支出")
+
+
+def _base_doubt(
+    claim: NarrativeClaim, base_claim: NarrativeClaim, part: Figure, base: Figure, is_parent: bool
+) -> str | None:
+    """Why the figure taken as the share's base may not be it (a base the clause names is certain)."""
+    named = _named_base(claim.text)
+    if _names(named, base_claim.subject):
+        return None
+    if part.low > base.high:
+        return f"the share would exceed its base {fmt(base.value)}: the base is another figure"
+    if base_doubt := base_claim.doubt("figure", "subject"):
+        return f"the base {fmt(base.value)} is uncertain ({base_doubt})"
+    if is_parent and base_claim.doubt("components"):
+        return base_claim.doubt("components")
+    for side in _SIDES:
+        other = _SIDES[1 - _SIDES.index(side)]
+        if side in named and other in base_claim.subject and side not in base_claim.subject:
+            return f"the text names the base “{named}”, not “{base_claim.subject}”"
+    if not is_parent and not _near(base_claim, claim):
+        return f"the base {fmt(base.value)} is stated far from the share"
+    return None
+
+
+_NAME_NOISE = re.compile(r"[的()（）“”\"\s]|本年|全年|部门|单位")
+
+
+def _names(named: str, subject: str) -> bool:
+    """Whether the base a share clause names is the figure's subject ("占政府采购支出总额的100%")."""
+    a, b = _NAME_NOISE.sub("", named), _NAME_NOISE.sub("", subject)
+    return len(a) >= 4 and a in b
+
+
+def _named_base(text: str) -> str:
+    """The base a share clause names: "占本年支出预算10.97%" → 本年支出预算."""
+    m = re.search(r"占(?P<base>[^，。；%\d]*)", text)
+    return m.group("base").rstrip("的") if m else ""
 
 
 def _completion(claim: NarrativeClaim, previous: NarrativeClaim | None, checker: Checker) -> None:
@@ -222,15 +383,37 @@ def _completion(claim: NarrativeClaim, previous: NarrativeClaim | None, checker:
         )
         return
     actual, planned = _fig(claim), _fig(budget, claim.unit)
-    checker.check(
-        bool(pct_holds(claim.completion_pct, actual, planned)),
-        "prose.completion-rate",
-        f"{claim.subject}: {fmt(actual.value)} is {pct(actual.value, planned.value)}% of the budget "
-        f"{fmt(planned.value)}, not {claim.completion_pct}%",
-        f"{fmt(actual.value)} ÷ {fmt(planned.value)} = {pct(actual.value, planned.value)}%",
+    if pct_holds(claim.completion_pct, actual, planned):
+        checker.passed("prose.completion-rate")
+        return
+    computed = pct(actual.value, planned.value)
+    arithmetic = f"{fmt(actual.value)} ÷ {fmt(planned.value)} = {computed}%"
+    why = claim.doubt("change", "figure") or budget.doubt("figure", "subject")
+    if why:
+        _not_checkable(checker, "prose.completion-rate", claim, arithmetic, why, [_span(budget), _span(claim)])
+        return
+    rounding = pct_rounding(claim.completion_pct, actual, planned)
+    checker.failed(
+        _ROUNDING if rounding else "prose.completion-rate",
+        f"{claim.subject}: {fmt(actual.value)} is {computed}% of the budget {fmt(planned.value)}, "
+        f"not {claim.completion_pct}%" + (" (a rounding difference)" if rounding else ""),
+        arithmetic,
         f"{claim.completion_pct}%",
         [_span(budget), _span(claim)],
     )
+
+
+def _unit_misprint(claim: NarrativeClaim, parts: list[NarrativeClaim]) -> str | None:
+    """ "污染防治项目18,686.86元，主要包括：…3,953.30万元…": the parts agree with the total's number in their own
+    unit — the unit is misprinted, the figures are not contradicted."""
+    units = {p.unit for p in parts}
+    if len(units) != 1 or claim.unit in units:
+        return None
+    (unit,) = units
+    whole = figure(claim.amount or Decimal(0), unit or "万元", prose=True)
+    terms = [_fig(p) for p in parts]
+    holds = sum_at_most(whole, terms) if claim.partial else sum_holds(whole, terms)
+    return f"the total is printed in {claim.unit} and its parts in {unit}, in which they agree" if holds else None
 
 
 def _components(claim: NarrativeClaim, group: list[NarrativeClaim], checker: Checker) -> None:
@@ -240,175 +423,22 @@ def _components(claim: NarrativeClaim, group: list[NarrativeClaim], checker: Che
     whole = _fig(claim)
     terms = [_fig(p, claim.unit) for p in parts]
     ok = sum_at_most(whole, terms) if claim.partial else sum_holds(whole, terms)
+    if ok:
+        checker.passed("prose.components-sum")
+        return
     computed = sum((t.value for t in terms), Decimal(0))
-    checker.check(
-        ok,
-        "prose.components-sum",
-        f"{claim.subject} {fmt(whole.value)}{claim.unit}: its parts add up to {fmt(computed)}",
-        " + ".join(f"{p.subject} {fmt(t.value)}" for p, t in zip(parts, terms, strict=True)) + f" = {fmt(computed)}",
-        fmt(whole.value),
-        [_span(claim), *(_span(p) for p in parts)],
+    arithmetic = (
+        " + ".join(f"{p.subject} {fmt(t.value)}" for p, t in zip(parts, terms, strict=True)) + f" = {fmt(computed)}"
     )
-
-
-# Subjects whose amount is one table cell; the first word found in the subject decides.
-_SUBJECT_CELLS = ("人员经费", "公用经费", "机关运行经费", "基本支出", "项目支出")
-_THREE_PUBLIC_SUBJECTS = (
-    ("因公出国", "因公出国(境)费"),
-    ("公务接待", "公务接待费"),
-    ("购置及运行", "公务用车购置及运行费"),
-    ("运行维护", "公务用车运行费"),
-    ("购置费", "公务用车购置费"),
-    ("三公", "合计"),
-)
-# 预算收入总计 / 支出总计 in the prose restate the grand totals of the 收支总表 (not of the 财政拨款 one).
-_GRAND_SUBJECTS = (("收入总计", "收入"), ("支出总计", "支出"))
-_MAX_SUBJECT = 30  # longer "subjects" are sentences that merely mention an item
-_NOT_THIS_YEAR = ("上年", "年初", "全年预算", "预算数", "结转", "增加", "减少", "比", "较")
-
-
-def _table_cells(doc: Document, subject: str, tables: list[BudgetTable]) -> list[Located] | None:
-    """The cells that print the figure the subject names; None when the subject names no cell."""
-    if any(w in subject for w in _NOT_THIS_YEAR) or len(subject) > _MAX_SUBJECT:
-        return None
-    for word, side in _GRAND_SUBJECTS:
-        # A bare "支出总计" often continues a sentence about the 政府性基金 or 财政拨款 budget: not the grand total.
-        qualified = len(subject) > len(word) and not any(w in subject for w in ("财政拨款", "基金", "国有资本"))
-        if subject.endswith(word) and qualified:
-            totals = [(t, grand_totals(doc, t).get(side)) for t in tables if t.kind == "summary" and not t.empty]
-            return [(t, a) for t, a in totals if a is not None]
-    for word, item in _THREE_PUBLIC_SUBJECTS:
-        if word in subject:
-            cells = []
-            for table in tables:
-                if table.kind == "three_public" and not table.empty:
-                    for measure in three_public_items(table):
-                        if measure.get(item) is not None:
-                            cells.append((table, measure[item]))
-            return cells
-    word = next((w for w in _SUBJECT_CELLS if subject.endswith(w)), None)
-    if word is None:
-        return _class_cells(subject, tables)
-    if word == "机关运行经费":
-        return [c for c in [admin_cost_cell(tables)] if c]
-    economic = first_of(tables, "basic_economic")
-    if word in ("人员经费", "公用经费"):
-        return [c for c in [total_cell(economic, word) or _labelled_total(economic, word)] if c]
-    cells = [total_cell(t, word) for t in tables if t.kind in ("expenditure", "general_budget")]
-    if word == "基本支出" and economic is not None and economic.column("人员经费"):
-        cells.append(total_cell(economic, "基本支出", "合计", "小计"))
-    return [c for c in cells if c]
-
-
-def _labelled_total(table: BudgetTable | None, word: str) -> Located | None:
-    """决算 economic tables print 人员经费 and 公用经费 side by side, their totals in one row labelled
-    "人员经费合计 … 公用经费合计": the n-th label's amount is the row's n-th amount."""
-    if table is None:
-        return None
-    for row in table.rows:
-        amounts = [row.amounts[i] for i in sorted(row.amounts)]
-        labels = [x for x in row.labels if x]
-        if f"{word}合计" in labels and len(labels) == len(amounts):
-            return (table, amounts[labels.index(f"{word}合计")])
-    return None
-
-
-def _class_cells(subject: str, tables: list[BudgetTable]) -> list[Located] | None:
-    """The 合计 cells of the 类 (3-digit code) row the subject names exactly ("社会保障和就业支出248.61万元")."""
-    cells: list[Located] = []
-    for table in tables:
-        if table.kind not in ("expenditure", "general_budget") or table.empty:
-            continue
-        col = table.column("合计") or (table.columns[0] if table.columns else None)
-        for row in table.rows:
-            amount = row.amount(col)
-            if row.code and len(row.code) == 3 and row.label == subject and amount is not None:
-                cells.append((table, amount))
-    return cells or None
-
-
-def _amount_in_table(claim: NarrativeClaim, tables: list[BudgetTable], checker: Checker) -> None:
-    cells = _table_cells(checker.doc, claim.subject, tables)
-    if cells is None:
-        return
-    unit = claim.unit or "万元"
-    if not cells:
-        if claim.amount == 0 and any(t.kind == "three_public" and t.rows for t in tables):
-            checker.passed("prose.amount-in-table")  # a 三公 item the table leaves blank is zero
-            return
-        checker.unchecked("prose.amount-in-table", f"{claim.subject}: no table prints this figure", [_span(claim)])
-        return
-    stated = _fig(claim)
-    if any(equal(stated, as_unit(c, unit)) for c in cells):
-        checker.passed("prose.amount-in-table")
-        return
-    values = {as_unit(c, unit).value for c in cells}
-    shown = ", ".join(f"{fmt(as_unit(c, unit).value)} ({c[0].title})" for c in cells)
-    if len(values) > 1:
-        # The tables disagree among themselves (scope differs: all funds vs 一般公共预算); say so, no error.
-        checker.unchecked(
-            "prose.amount-in-table", f"{claim.subject} {fmt(stated.value)}{unit}: tables print {shown}", [_span(claim)]
-        )
+    spans = [_span(claim), *(_span(p) for p in parts)]
+    why = claim.doubt("components") or _unit_misprint(claim, parts)
+    if why:
+        _not_checkable(checker, "prose.components-sum", claim, arithmetic, why, spans)
         return
     checker.failed(
-        "prose.amount-in-table",
-        f"{claim.subject}: the text says {fmt(stated.value)} {unit}, the table {shown}",
-        shown,
-        f"{fmt(stated.value)}",
-        [_span(claim), *((c[1].start, c[1].end) for c in cells)],
+        "prose.components-sum",
+        f"{claim.subject} {fmt(whole.value)}{claim.unit}: its parts add up to {fmt(computed)}",
+        arithmetic,
+        fmt(whole.value),
+        spans,
     )
-
-
-def _project_counts(
-    doc: Document,
-    flat: list[Context],
-    tables: list[BudgetTable],
-    checker: Checker,
-) -> None:
-    listed = project_sum(tables)
-    disclosed = None
-    for claim, parent, _ in flat:
-        if claim.count is None or parent is not None or "项目" not in claim.subject:
-            continue
-        if "公开" in claim.subject and "绩效目标" in claim.subject:
-            disclosed = disclosed if disclosed is not None else len(find_project_tables(doc))
-            if disclosed == 0:
-                checker.unchecked(
-                    "prose.disclosed-project-tables",
-                    f"{claim.subject} {claim.count}个: no project target table found in this file",
-                    [_span(claim)],
-                )
-                continue
-            checker.check(
-                disclosed == claim.count,
-                "prose.disclosed-project-tables",
-                f"the text says {claim.count} project target tables are disclosed, the document contains {disclosed}",
-                f"{disclosed} 项目支出绩效目标表 in the document",
-                f"{claim.count}个",
-                [_span(claim)],
-            )
-        elif "二级项目" in claim.subject or "纳入" in claim.subject:
-            if listed is None:
-                checker.unchecked("prose.project-count", f"{claim.subject}: no 项目支出表 to count", [_span(claim)])
-                continue
-            table, amounts = listed
-            checker.check(
-                len(amounts) == claim.count,
-                "prose.project-count",
-                f"the text says {claim.count} projects, {table.title} lists {len(amounts)}",
-                f"{len(amounts)} projects in {table.title}",
-                f"{claim.count}个",
-                [_span(claim)],
-            )
-            if claim.amount is not None:
-                terms = [figure(a.value, table.unit) for a in amounts]
-                computed = sum((t.value for t in terms), Decimal(0))
-                checker.check(
-                    sum_holds(_fig(claim, table.unit), terms),
-                    "prose.project-count",
-                    f"the text says its projects total {claim.amount}{claim.unit}, {table.title} adds up to "
-                    f"{fmt(computed)}",
-                    f"Σ {len(amounts)} projects = {fmt(computed)}",
-                    f"{claim.amount}",
-                    [_span(claim)],
-                )

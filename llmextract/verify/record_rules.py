@@ -1,9 +1,11 @@
-"""A record's funds against themselves: the sources add up to each total, and 实施期 ≥ 年度."""
+"""A record's funds against themselves: the sources add up to each total, and 实施期 ≥ 年度 (a 实施期 printed as 0
+beside a 年度 amount is a warning: not filled in, or wrong)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from llmextract.core.catalogue import PERIOD_UNFILLED
 from llmextract.core.paths import SOURCE_SPLITS
 from llmextract.core.records import FundingSources, ProjectRecord
 from llmextract.verify.ledger import RecordLedger
@@ -48,7 +50,9 @@ def _sources_sum(record: ProjectRecord, ledger: RecordLedger, total_name: str, g
         if sum_holds(whole, terms):
             expression = " + ".join(f"{n} {fmt(present[n])}" for n in names)
             paths = [total_path, *(f"funding.{group}.{n}" for n in names)]
-            ledger.passed("record.sources-sum", paths, f"{label}: {expression} = {fmt(total)}")
+            # A column of zeros adds up but restates nothing (a 实施期 column left unfilled).
+            zeros = total == 0 and all(present[n] == 0 for n in names)
+            ledger.passed("record.sources-sum", paths, f"{label}: {expression} = {fmt(total)}", verifies=not zeros)
             return
     names = max(candidates, key=len)
     computed = sum((present[n] for n in names), Decimal(0))
@@ -69,10 +73,18 @@ def _period_ge_annual(record: ProjectRecord, ledger: RecordLedger) -> None:
     if period is None or annual is None:
         return
     unit = record.funding.unit or "万元"
-    period_sources = [v for _, v in record.funding.period_sources if v is not None]
-    if period == 0 and all(v == 0 for v in period_sources):
-        # A 经常性 project's form often leaves the whole 实施期 column at 0: not filled in, not a contradiction.
-        ledger.note("record.period-ge-annual", paths[:1], "实施期 column printed as 0 throughout (not filled in)")
+    if period == 0 and annual > 0:
+        # A 经常性 project's form often leaves the whole 实施期 column at 0: not filled in, or wrong — the
+        # reader cannot tell, so a warning, and the 0 is never verified.
+        ledger.warned(
+            PERIOD_UNFILLED,
+            f"{record.name}: 实施期资金总额 is printed as 0 while 年度资金总额 is {fmt(annual)} {unit} "
+            "(not filled in, or wrong)",
+            f"实施期 ≥ 年度 {fmt(annual)}",
+            fmt(period),
+            _span(record, *paths),
+            paths[:1],
+        )
         return
     p, a = figure(period, unit), figure(annual, unit)
     if p.high >= a.low:

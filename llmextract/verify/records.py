@@ -29,6 +29,7 @@ from llmextract.verify.project_list import check_project_list
 from llmextract.verify.prose import claims
 from llmextract.verify.record_rules import check_funding
 from llmextract.verify.report import Checker, VerificationReport
+from llmextract.verify.trust import distrust
 
 RECORD_RULES = frozenset(
     {*(r.id for r in RULES if r.id.startswith(("record.", "grounding.", "reading."))), RULE_FAILED}
@@ -61,6 +62,8 @@ def check_records(
     tables = parse_tables(doc) if tables is None else tables
     prose = claims(doc) if prose is None else prose
     checker = Checker(doc)
+    with checker.guard("judging the tables' readings"):
+        distrust(doc, tables, checker)
     pairs: list[tuple[ProjectRecord, RecordLedger]] = []
     groundings = []
     for record in records:

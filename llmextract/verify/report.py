@@ -75,6 +75,30 @@ class Checker:
         self.doc = doc
         self.report = VerificationReport(doc.doc_id, doc.source)
         self._failures = FailureLog(doc)
+        self._distrusted: list[tuple[Span, str]] = []
+
+    def distrust(self, span: Span, reason: str) -> None:
+        """Figures inside ``span`` (a table whose reading is not trusted) may not make a failure: a check that
+        fails on one of them is not checkable, for ``reason``."""
+        self._distrusted.append((span, reason))
+
+    def distrusted(self, spans: Iterable[Span]) -> str | None:
+        """Why a check on these spans is not checkable, or None when no span lies in a distrusted table."""
+        for start, end in spans:
+            for (lo, hi), reason in self._distrusted:
+                if lo <= start and end <= hi:
+                    return reason
+        return None
+
+    def absorb(self, report: VerificationReport, *, failures: bool = True) -> None:
+        """Another checker's results as this one's (``failures=False``: its passes only)."""
+        failed = Counter(f.rule_id for f in report.findings if f.severity != "info")
+        self.report.passed += report.passed
+        self.report.by_rule.update(report.by_rule if failures else report.by_rule - failed)
+        if failures:
+            self.report.failed += report.failed
+            self.report.not_checkable += report.not_checkable
+            self.report.findings.extend(report.findings)
 
     @contextmanager
     def guard(self, what: str, span: tuple[int, int] | None = None, *, record_id: str | None = None) -> Iterator[None]:
@@ -108,6 +132,9 @@ class Checker:
         record_id: str | None = None,
         fields: Iterable[FieldPath] = (),
     ) -> Finding:
+        reason = self.distrusted(spans)
+        if reason is not None:
+            return self.unchecked(rule_id, f"{message} — not checkable: {reason}", spans, record_id, fields)
         self.report.failed += 1
         self.report.by_rule[rule_id] += 1
         return self._add(rule_id, BY_ID[rule_id].severity, message, expected, actual, spans, record_id, fields)

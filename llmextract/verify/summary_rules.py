@@ -4,8 +4,10 @@ plus the rows below it (上年结转, 年终结余, …) add up to 收入(支出
 Only the balance 收入总计 = 支出总计 was checked before, so a misprinted item or 本年合计 went unnoticed. Each
 column is checked on its own; a column is skipped when an item above 本年合计 is not a top-level item
 ("一、…") on both sides of the row, because sub-items ("其中", "1、", an unnumbered fund under 财政拨款收入)
-would be counted twice; below 本年合计 only the 结转/结余 rows are terms (numbered or fund-named rows under
-them break them down).
+would be counted twice (in a two-sided table, read half by half, the numbered items are summed, and each
+against its fund lines); below 本年合计 only the balancing rows (结转, 结余, 实户资金) are terms (numbered or
+fund-named rows under them break them down). In a two-sided table a column's rows are named by the labels of
+its own half (收入 items for the 收入 column, 支出 items for the 支出 columns).
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ _YEAR_TOTALS = ("本年收入合计", "本年支出合计", "收入合计", "支
 _GRAND_TOTALS = ("收入总计", "支出总计", "总计")
 _TOP_ITEM = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．]|其中)")
-_CARRIED = re.compile(r"结转|结余")
+_CARRIED = re.compile(r"结转|结余|实户资金")
 _FUND = re.compile(r"^(一般公共预算|政府性基金|国有资本经营)")
+_FUND_LINE = re.compile(r"^(\d+[、.．]|[（(]\d+[)）])?(一般公共预算|政府性基金|国有资本经营)(预算)?(收入|拨款)?$")
 RULE = "table.summary-columns"
 
 
@@ -31,29 +34,36 @@ def _index(rows: list[BudgetRow], labels: tuple[str, ...], start: int = 0) -> in
     return next((i for i in range(start, len(rows)) if any(compact(x) in labels for x in rows[i].labels)), None)
 
 
-def _carried_over(rows: list[BudgetRow], col: Column) -> list[tuple[str, Amount | None]] | None:
+def _carried_over(rows: list[BudgetRow], col: Column, sided: bool) -> list[tuple[str, Amount | None]] | None:
     """The 结转/结余 terms between 本年合计 and 总计; None when a row there is something else (a 弥补收支差额
     line, say) that may or may not be a term. Rows naming a fund break a 结转 line down: not terms."""
     terms: list[tuple[str, Amount | None]] = []
     for r in rows:
         if r.amount(col) is None:
             continue
-        label = compact(r.label)
+        label = compact(_labels(r, col, sided)[0])
         if _NUMBERED.match(label) or _FUND.search(label):
             continue
         if not _CARRIED.search(label):
             return None
-        terms.append((r.label[:20], r.amount(col)))
+        terms.append((label[:20], r.amount(col)))
     return terms
+
+
+def _labels(row: BudgetRow, col: Column, sided: bool) -> tuple[str, ...]:
+    """The labels naming ``row`` in ``col``: its half's label in a two-sided table, else all of them."""
+    return (row.label_for(col),) if sided else row.labels
 
 
 def check_summary_columns(table: BudgetTable, checker: Checker) -> None:
     rows = list(table.rows)
     year_i = _index(rows, _YEAR_TOTALS)
     if year_i is None:
+        _without_year_totals(table, checker, rows)
         return
     grand_i = _index(rows, _GRAND_TOTALS, year_i + 1)
     span = (table.start, table.end)
+    sided = any(c.side for c in table.columns)
     for col in table.columns:
         year = rows[year_i].amount(col)
         if year is None:
@@ -61,47 +71,59 @@ def check_summary_columns(table: BudgetTable, checker: Checker) -> None:
         name = col.name or "金额"
         items = [r for r in rows[:year_i] if r.amount(col) is not None]
         # Both sides' labels share a row: every label must be a top-level item, or the column is not summable.
-        if items and all(_TOP_ITEM.match(compact(x)) for r in items for x in r.labels if x):
-            parts = [(r.label[:20], r.amount(col)) for r in items]
+        if items and all(_TOP_ITEM.match(compact(x)) for r in items for x in _labels(r, col, sided) if x):
+            parts = [(_labels(r, col, sided)[0][:20], r.amount(col)) for r in items]
             sum_check(checker, RULE, table, f"本年合计 ({name})", year, parts, span)
+        elif sided:
+            _numbered_items(table, checker, rows[:year_i], col, year)
         grand = rows[grand_i].amount(col) if grand_i is not None else None
         if grand is not None and grand_i is not None:
-            below = _carried_over(rows[year_i + 1 : grand_i], col)
+            below = _carried_over(rows[year_i + 1 : grand_i], col, sided)
             if below is None:
                 continue
             sum_check(checker, RULE, table, f"总计 ({name})", grand, [("本年合计", year), *below], span)
 
 
-# The funding-source columns of an income, 基本支出 or project list table, as the column parser names them.
-_FISCAL = ("一般公共预算", "政府性基金", "国有资本经营")
-_OTHER_SOURCES = ("财政专户管理资金", "单位资金", "事业收入", "事业单位经营", "其他收入")
-SOURCES_RULE = "table.sources-sum"
-SOURCE_TABLES = ("income", "basic", "projects", "projects_carryover")
+def _without_year_totals(table: BudgetTable, checker: Checker, rows: list[BudgetRow]) -> None:
+    """A two-sided table that prints no 本年合计 line (上海, 杭州 财政拨款收支总表): 总计 is the sum of its half's
+    numbered items and balancing lines."""
+    grand_i = _index(rows, _GRAND_TOTALS)
+    if grand_i is None or not any(c.side for c in table.columns):
+        return
+    for col in table.columns:
+        grand = rows[grand_i].amount(col)
+        if grand is not None:
+            _numbered_items(table, checker, rows[:grand_i], col, grand, "总计")
 
 
-def check_sources_sum(table: BudgetTable, checker: Checker) -> None:
-    """合计 = Σ its funding-source columns on every row (with a 财政拨款 小计: 小计 = Σ 一般公共预算, 政府性基金,
-    国有资本经营 and 合计 = 小计 + the other sources). Skipped when a column after 合计 has no known name (it may
-    be a source the sum would miss) and when there is a 上年结转 column: some templates count it in 合计, others
-    (the 山西 收入总表) print it beside a 合计 of this year's revenue only."""
-    total = table.column("合计")
-    if total is None:
+def _numbered_items(
+    table: BudgetTable, checker: Checker, rows: list[BudgetRow], col: Column, year: Amount, what: str = "本年合计"
+) -> None:
+    """One half of a two-sided table whose items are numbered (一、财政拨款 …) with unnumbered lines below
+    them: 本年合计 = Σ the numbered items. The lines under a numbered item may be one level (the funds of
+    财政拨款: 一般公共预算, 政府性基金预算, 国有资本经营预算) or two (a 类's 款 and 项, told apart only by
+    indentation): an item is summed from its lines only when they all name a fund."""
+    labelled = [(compact(r.label_for(col)), r) for r in rows]
+    labelled = [(x, r) for x, r in labelled if x]
+    if not labelled or not _TOP_ITEM.match(labelled[0][0]):
         return
-    after = [c for c in table.columns if c.index > total.index]
-    subtotal = next((c for c in after if c.name == "小计"), None)
-    fiscal = [c for c in after if c.name in _FISCAL]
-    other = [c for c in after if c.name in _OTHER_SOURCES]
-    if not (fiscal or other) or len(fiscal) + len(other) + (subtotal is not None) != len(after):
-        return
-    for row in table.rows:
-        span = (row.start, row.end)
-        if subtotal is not None:
-            parts = [(c.name, row.amount(c)) for c in fiscal]
-            sum_check(checker, SOURCES_RULE, table, f"{row.label[:20]} 小计", row.amount(subtotal), parts, span)
-            parts = [("小计", row.amount(subtotal)), *((c.name, row.amount(c)) for c in other)]
+    groups: list[tuple[BudgetRow, list[BudgetRow]]] = []
+    for label, row in labelled:
+        # A balancing line (上年结转结余) is a term of its own, unless numbered "1." under one.
+        if _TOP_ITEM.match(label) or (_CARRIED.search(label) and not _NUMBERED.match(label)):
+            groups.append((row, []))
         else:
-            parts = [(c.name, row.amount(c)) for c in (*fiscal, *other)]
-        sum_check(checker, SOURCES_RULE, table, f"{row.label[:20]} 合计", row.amount(total), parts, span)
+            groups[-1][1].append(row)
+    span = (table.start, table.end)
+    name = col.name or "金额"
+    tops = [(top.label_for(col)[:20], top.amount(col)) for top, _ in groups]
+    sum_check(checker, RULE, table, f"{what} ({name})", year, tops, span)
+    for top, lines in groups:
+        shown = [r for r in lines if r.amount(col) is not None]
+        if shown and all(_FUND_LINE.match(compact(r.label_for(col))) for r in lines):
+            parts = [(r.label_for(col)[:20], r.amount(col)) for r in shown]
+            what = f"{top.label_for(col)[:20]} ({name})"
+            sum_check(checker, RULE, table, what, top.amount(col), parts, (top.start, top.end))
 
 
 ROWS_RULE = "cross.rows-by-code"

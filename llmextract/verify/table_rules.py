@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from llmextract.core.document import Document
 from llmextract.tables import Amount, BudgetRow, BudgetTable, Column
-from llmextract.tables.queries import UNIT_ROW, grand_totals, three_public_items
+from llmextract.tables.queries import grand_totals, three_public_items
+from llmextract.tables.structure import list_groups
 from llmextract.verify.report import Checker
 from llmextract.verify.tolerance import Figure, figure, sum_holds
 
 _ZERO = Decimal(0)
-# A row of a project list that names a department or unit (a subtotal), not a project.
 
 
 def fig(table: BudgetTable, amount: Amount | None) -> Figure:
@@ -27,19 +27,16 @@ def fmt_short(value: Decimal) -> str:
     return fmt(Decimal(format(value.normalize(), "f")))
 
 
-def check_tables(doc: Document, tables: list[BudgetTable], checker: Checker) -> None:
-    for table in tables:
-        with checker.guard(f"the table rules on {table.title}", (table.start, table.end)):
-            _check_table(doc, table, checker)
-
-
-def _check_table(doc: Document, table: BudgetTable, checker: Checker) -> None:
+def check_table(doc: Document, table: BudgetTable, checker: Checker) -> None:
+    """The arithmetic inside one table (the column rules of :mod:`source_rules` and :mod:`summary_rules`
+    are the rest of its own relations: :func:`llmextract.verify.trust.own_relations`)."""
     if table.empty:
         return
     if not table.rows:
         checker.unchecked("table.parsed", f"{table.title}: no rows could be read", [(table.start, table.end)])
         return
     _code_hierarchy(table, checker)
+    _named_classes(table, checker)
     _total_of_classes(table, checker)
     _column_parts(table, checker)
     if table.kind in ("summary", "fiscal_summary"):
@@ -103,6 +100,26 @@ def _code_hierarchy(table: BudgetTable, checker: Checker) -> None:
             )
 
 
+def _named_classes(table: BudgetTable, checker: Checker) -> None:
+    """The code hierarchy of a table that prints no codes: each class line (its name alone on its line) =
+    Σ the items below it, up to the next class line."""
+    if table.kind in ("projects", "projects_carryover"):
+        return  # a project list's categories are summed with its units (_project_list)
+    rows = list(table.rows)
+    heads = [i for i, r in enumerate(rows) if r.role == "category"]
+    for k, i in enumerate(heads):
+        end = heads[k + 1] if k + 1 < len(heads) else len(rows)
+        items = [r for r in rows[i + 1 : end] if r.role == "item"]
+        if not items:
+            continue
+        for col in table.columns:
+            parts = [(r.label[:20], r.amount(col)) for r in items]
+            what = f"{rows[i].label} [{col.name or col.index}]"
+            sum_check(
+                checker, "table.code-hierarchy", table, what, rows[i].amount(col), parts, (rows[i].start, rows[i].end)
+            )
+
+
 def _total_of_classes(table: BudgetTable, checker: Checker) -> None:
     total = table.total_row()
     classes = [r for r in table.rows if r.code is not None and len(r.code) == 3]
@@ -129,32 +146,79 @@ def _first(table: BudgetTable, *names: str) -> Column | None:
     return None
 
 
+# Spending columns that 合计 adds up beside 基本支出 and 项目支出 (杭州/湖州 支出预算总表, 决算 支出表).
+_OTHER_SPENDING = ("专项业务经费支出", "事业单位经营", "上缴上级支出", "对附属单位补助支出")
+_SPENDING = ("基本支出", "项目支出", "人员经费", "公用经费", *_OTHER_SPENDING)
+
+
 def _column_parts(table: BudgetTable, checker: Checker) -> None:
-    total = _first(table, "合计", "小计")
-    basic, project = table.column("基本支出"), table.column("项目支出")
-    personnel, public = table.column("人员经费"), table.column("公用经费")
-    for row in table.rows:
-        if total and basic and project and total.index < basic.index:
-            sum_check(
-                checker,
-                "table.basic-plus-project",
-                table,
-                f"{row.label} 合计",
-                row.amount(total),
-                [("基本支出", row.amount(basic)), ("项目支出", row.amount(project))],
-                (row.start, row.end),
-            )
-        parent = basic if basic and personnel and basic.index < personnel.index else total
-        if parent and personnel and public and parent.index < personnel.index:
-            sum_check(
-                checker,
-                "table.personnel-plus-public",
-                table,
-                f"{row.label} {parent.name}",
-                row.amount(parent),
-                [("人员经费", row.amount(personnel)), ("公用经费", row.amount(public))],
-                (row.start, row.end),
-            )
+    """合计 = 基本支出 + 项目支出 (+ the other spending columns), 基本支出 = 人员经费 + 公用经费, on every row
+    and on each half of a two-sided table. When 基本支出 is only a group header over 人员经费 and 公用经费
+    (it has no column of its own), those two stand for it. A relation needs every amount column after 合计
+    to be a known spending column: a column it cannot name may be a term, so the sum is not made. Columns
+    under a group header of their own after the spending columns (2026年政府采购项目 {小计, 其中…}) are a
+    separate block, not terms.
+
+    Templates differ on the other spending columns (事业单位经营支出, 上缴上级支出 …): 杭州 and 湖州 add them
+    to 合计, 深圳 prints 事业单位经营支出 as a part of 基本支出 + 项目支出. The reading under which more rows
+    add up is the table's; every row is then checked under it."""
+    for side in sorted({c.side for c in table.columns}):
+        cols = [c for c in table.columns if c.side == side]
+        total = next((c for c in cols if c.name in ("合计", "小计")), None)
+        named = {c.name: c for c in reversed(cols)}
+        basic, project = named.get("基本支出"), named.get("项目支出")
+        personnel, public = named.get("人员经费"), named.get("公用经费")
+        after = _spending_block([c for c in cols if total is not None and c.index > total.index])
+        known = all(c.name in _SPENDING for c in after)
+        others = [c for c in after if c.name in _OTHER_SPENDING]
+        if basic is not None and personnel and public and basic.index < personnel.index:
+            for row in table.rows:
+                _sum_row(table, checker, "table.personnel-plus-public", row, basic, [personnel, public])
+        if total is None or not known or not after:
+            continue
+        if basic is not None and project is not None:
+            parts = [basic, project]
+        elif basic is None and personnel is not None and public is not None and (project or others):
+            parts = [personnel, public, *(c for c in (project,) if c)]
+        elif basic is None and project is None and personnel is not None and public is not None and not others:
+            for row in table.rows:
+                _sum_row(table, checker, "table.personnel-plus-public", row, total, [personnel, public])
+            continue
+        else:
+            continue
+        if others and _rows_holding(table, total, [*parts, *others]) >= _rows_holding(table, total, parts):
+            parts = [*parts, *others]
+        for row in table.rows:
+            _sum_row(table, checker, "table.basic-plus-project", row, total, parts)
+
+
+def _rows_holding(table: BudgetTable, total: Column, parts: list[Column]) -> int:
+    return sum(
+        1 for row in table.rows if sum_holds(fig(table, row.amount(total)), [fig(table, row.amount(c)) for c in parts])
+    )
+
+
+def _spending_block(after: list[Column]) -> list[Column]:
+    """The columns after 合计 up to a block under a group header that holds no spending column."""
+    spending_groups = {c.group for c in after if c.name in _SPENDING}
+    for k, col in enumerate(after):
+        if col.name not in _SPENDING and col.group and col.group not in spending_groups:
+            return after[:k]
+    return after
+
+
+def _sum_row(
+    table: BudgetTable, checker: Checker, rule: str, row: BudgetRow, total: Column, parts: list[Column]
+) -> None:
+    sum_check(
+        checker,
+        rule,
+        table,
+        f"{row.label_for(total)} {total.name}",
+        row.amount(total),
+        [(c.name, row.amount(c)) for c in parts],
+        (row.start, row.end),
+    )
 
 
 def _summary_balance(doc: Document, table: BudgetTable, checker: Checker) -> None:
@@ -187,21 +251,31 @@ def _three_public(table: BudgetTable, checker: Checker) -> None:
 
 
 def _project_list(table: BudgetTable, checker: Checker) -> None:
+    """A project list's department line = Σ its units (or all projects), each unit = Σ its projects, each
+    category (一、二、…) = Σ its items, and the 合计 line = Σ all projects."""
     col = _first(table, "合计", "小计") or (table.columns[0] if table.columns else None)
     if col is None:
         return
     rows = list(table.rows)
-    for i, row in enumerate(rows):
-        if not UNIT_ROW.search(row.label):
-            continue
-        members: list[BudgetRow] = []
-        for other in rows[i + 1 :]:
-            if UNIT_ROW.search(other.label):
-                if i == 0:
-                    continue  # the department line covers its units' projects
-                break
-            members.append(other)
-        if not members:
-            continue
-        parts = [(m.label[:20], m.amount(col)) for m in members]
-        sum_check(checker, "table.project-list-total", table, row.label, row.amount(col), parts, (row.start, row.end))
+    rule = "table.project-list-total"
+    department, groups = list_groups(rows)
+    items = [r for r in rows if r.role == "item"]
+
+    def check(head: BudgetRow, members: list[BudgetRow]) -> None:
+        if members:
+            parts = [(m.label[:20], m.amount(col)) for m in members]
+            sum_check(checker, rule, table, head.label, head.amount(col), parts, (head.start, head.end))
+
+    if department is not None:
+        head = rows[department]
+        units = [rows[i] for i, _ in groups]
+        check(head, units if all(u.amount(col) is not None for u in units) else items)
+    for i, members in groups:
+        check(rows[i], [rows[j] for j in members])
+    categories = [i for i, r in enumerate(rows) if r.role == "category"]
+    for k, i in enumerate(categories):
+        end = categories[k + 1] if k + 1 < len(categories) else len(rows)
+        check(rows[i], [r for r in rows[i + 1 : end] if r.role == "item"])
+    total = next((r for r in rows if r.role == "total"), None)
+    if total is not None:
+        check(total, items)

@@ -9,6 +9,10 @@ rounding step. A relation between figures holds when it holds for some true valu
 - a ratio (share, rate of change, completion rate) is computed with interval arithmetic from the bounds of
   its numerator and denominator, and must meet the interval of the printed percentage.
 
+A percentage that misses its interval by no more than one step of its last digit (31.4% for 31.35%, or the
+ratio truncated instead of rounded: 3.31% printed for 3.318%, and shares nudged so that they total 100%) is a
+rounding matter, not a contradiction: :func:`pct_rounding` tells the two apart.
+
 The step of a figure is read from how it is printed: 560.30 -> 0.01, 2030.5 -> 0.1. A table cell printed
 without decimals ("60" in a 万元 table) is an export that dropped ".00": 0.01 万元 (1 元 in 元 tables). Prose
 without decimals is rounded to whole units ("预算共186万元" for 186.50): step 1. A percentage without decimals
@@ -94,6 +98,16 @@ def pct_holds(printed_pct: Decimal, numerator: Figure, denominator: Figure) -> b
         return None
     half = pct_step(printed_pct) * _HALF
     return printed_pct + half >= bounds[0] and printed_pct - half <= bounds[1]
+
+
+def pct_rounding(printed_pct: Decimal, numerator: Figure, denominator: Figure) -> bool:
+    """Whether a printed percentage that does not hold is within one step of its last digit of the ratio
+    (which covers a ratio truncated instead of rounded)."""
+    bounds = ratio_bounds(numerator, denominator)
+    if bounds is None:
+        return False
+    reach = pct_step(printed_pct) * (1 + _HALF)
+    return printed_pct + reach >= bounds[0] and printed_pct - reach <= bounds[1]
 
 
 def difference(a: Figure, b: Figure) -> Figure:

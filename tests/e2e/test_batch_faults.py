@@ -18,7 +18,7 @@ from llmextract import load_document
 from llmextract.evals.gold import load_gold
 from llmextract.evals.oracle_answers import place
 from llmextract.evals.oracle_server import OracleServer
-from tests.conftest import seed
+from tests.conftest import seed, without_llm_settings
 
 MAX_RETRIES = 4
 MAX_REASKS = 2
@@ -51,7 +51,7 @@ def _run(root: Path, out: Path, server: OracleServer, tmp: Path) -> subprocess.C
         'concurrency = 4\nmode = "tools"\n',
         encoding="utf-8",
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLMEXTRACT_", "OPENAI_"))}
+    env = without_llm_settings(os.environ)
     env |= {
         "LLMEXTRACT_BASE_URL": server.base_url,
         "LLMEXTRACT_MODEL": "scripted-model",

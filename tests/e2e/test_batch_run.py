@@ -17,14 +17,14 @@ import pyarrow.parquet as pq
 import pytest
 from pypdf import PdfWriter
 
-from tests.conftest import SCAN_PDF, pdf, seed
+from tests.conftest import SCAN_PDF, pdf, seed, without_llm_settings
 
 EXPORTS = ("records.jsonl", "findings.jsonl", "errors.jsonl")
 TABLES = ("projects.parquet", "indicators.parquet", "findings.parquet")
 
 
 def llmextract(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLMEXTRACT_", "OPENAI_"))}
+    env = without_llm_settings(os.environ)
     return subprocess.run(
         [sys.executable, "-m", "llmextract", *args], capture_output=True, text=True, timeout=600, env=env, **kwargs
     )
@@ -93,6 +93,28 @@ def test_rerun_skips_everything_and_changes_nothing(corpus, uninterrupted):
     assert result.returncode == 0
     assert "0 processed, 5 already done" in result.stdout
     assert _exports(uninterrupted) == before
+
+
+def test_a_rerun_with_another_setting_loads_the_parsed_pdfs_from_the_run(uninterrupted, corpus, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(uninterrupted, out)
+    entries = sorted((out / "parse-cache").rglob("*.pickle"))
+    assert len(entries) == 2  # the two PDFs; text exports are cheap to read and are not cached
+    written = [e.stat().st_mtime_ns for e in entries]
+    result = llmextract("run", str(corpus), "--out", str(out), "--review-threshold", "0.5")
+    assert result.returncode == 0, result.stderr
+    assert "5 processed, 0 already done" in result.stdout
+    assert sorted((out / "parse-cache").rglob("*.pickle")) == entries
+    assert [e.stat().st_mtime_ns for e in entries] == written  # loaded, not parsed and written again
+    names = {json.loads(line)["name"] for line in (out / "records.jsonl").read_text().splitlines()}
+    assert {"遗属补助", "信息化运行维护"} <= names
+
+
+def test_no_cache_parses_again_and_keeps_no_parsed_documents(corpus, tmp_path):
+    out = tmp_path / "out"
+    result = llmextract("run", str(corpus / "pdfs"), "--out", str(out), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert not (out / "parse-cache").exists()
 
 
 def test_killed_and_resumed_run_equals_an_uninterrupted_one(corpus, uninterrupted, tmp_path):

@@ -24,6 +24,7 @@ import yaml
 
 from llmextract.evals.runner import REPLAY_KEY, run_suite, suite_config
 from llmextract.evals.suite import SuiteError, load_suite
+from tests.conftest import without_llm_settings
 
 ROOT = Path(__file__).parents[2]
 SUITE = ROOT / "evals" / "suites" / "seeds-llm-cassettes.yaml"
@@ -32,7 +33,7 @@ CASSETTE = ROOT / "evals" / "cassettes" / "seed003-llm.yaml"
 
 def offline_env(tmp_path: Path) -> dict[str, str]:
     """No LLM settings from the environment, and a cache directory the test can inspect."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLMEXTRACT_", "OPENAI_"))}
+    env = without_llm_settings(os.environ)
     return env | {"XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path / "home")}
 
 

@@ -78,10 +78,10 @@ def test_a_prose_paragraph_the_parser_trips_over_is_reported(doc, monkeypatch):
 
     original = prose._paragraph_claims
 
-    def flaky(text):
+    def flaky(text, *context):
         if "项目支出" in text:
             raise ValueError("odd prose")
-        return original(text)
+        return original(text, *context)
 
     monkeypatch.setattr(prose, "_paragraph_claims", flaky)
     result = process(doc, RULES)

@@ -81,10 +81,16 @@ def test_period_total_below_annual_total():
     assert (error.expected, error.actual) == ("实施期 ≥ 年度 196,000", "96,000")
 
 
-def test_period_column_left_at_zero_is_not_a_contradiction():
+def test_period_column_left_at_zero_is_a_warning_never_verified():
+    # Seed 000's XM涉拆自收自支单位人员经费: 实施期 0 beside 年度 598,800 — not filled in, or wrong.
     (record,), findings = _check(project_doc(period="0", period_local="0", cost="≤2.8万元/人"))
-    assert findings == []
-    assert "not filled in" in record.number_checks["funding.period_total"].note
+    warning = _only(findings, "record.period-unfilled")
+    assert warning.severity == "warning" and warning.fields == ["funding.period_total"]
+    assert (warning.expected, warning.actual) == ("实施期 ≥ 年度 196,000", "0")
+    assert [f.rule_id for f in findings] == ["record.period-unfilled"]
+    check = record.number_checks["funding.period_total"]
+    assert check.status == "not_checkable" and "not filled in, or wrong" in check.note
+    assert _status(record, "funding.period_sources.local") == "not_checkable"
 
 
 @pytest.mark.parametrize(

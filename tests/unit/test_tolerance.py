@@ -38,3 +38,14 @@ def test_one_decimal_percentages_get_a_wider_interval():
 
 def test_zero_base_is_not_checkable():
     assert pct_holds(D("10"), figure(D("1")), Figure(D("0"), D("0.01"))) is None
+
+
+def test_one_step_off_or_truncated_is_rounding():
+    from llmextract.verify.tolerance import pct_rounding
+
+    # 32,640 ÷ 984,760.87 = 3.3145%: 3.31 holds, 3.32 is one step off (forced to 100%), 3.35 is not rounding.
+    part, base = figure(D("32640")), figure(D("984760.87"))
+    assert pct_holds(D("3.31"), part, base) and not pct_holds(D("3.32"), part, base)
+    assert pct_rounding(D("3.32"), part, base) and not pct_rounding(D("3.35"), part, base)
+    # 333.83 ÷ 1,057.85 = 31.56%, printed 31.35% (国家信访局2026): a real error, far beyond rounding.
+    assert not pct_rounding(D("31.35"), figure(D("333.83")), Figure(D("1057.85"), D("0.02")))

@@ -19,11 +19,15 @@ from llmextract.extract.citations import split_citations
 from llmextract.extract.rules.fields import Fields, read_fields
 from llmextract.extract.rules.form import read_raw_form, read_tab_form
 from llmextract.extract.rules.indicators import packed_cell_indicators, raw_indicators, tab_indicators
+from llmextract.extract.rules.prose import add_prose, read_prose
 from llmextract.extract.rules.raw_grid import running_lines
+from llmextract.extract.rules.rows import read_listed
 from llmextract.extract.rules.segments import PLAIN, tab_rows
 from llmextract.extract.rules.titles import title_name
 from llmextract.layout.form_vocabulary import PACKED_INDICATORS, header_cells, is_indicator_header
 from llmextract.layout.project_blocks import ProjectBlock, find_project_blocks
+from llmextract.layout.project_lists import ListedProject
+from llmextract.layout.prose_projects import ProseProject
 from llmextract.settings import ExtractorKind
 
 EXTRACTOR_NAME = "rules"
@@ -65,7 +69,15 @@ def extract_rules(doc: Document) -> list[ProjectRecord]:
 
 def read_block(doc: Document, block: ProjectBlock) -> ProjectRecord:
     """The record of one block, read by labels and grid vocabulary."""
+    if isinstance(block.entry, ListedProject):
+        fields, indicators = read_listed(doc, block.entry)
+        return _record(doc, block, fields, _citations(doc, fields), indicators)
+    if block.layout == "prose" and isinstance(block.entry, ProseProject):
+        fields = read_prose(block.entry)
+        return _record(doc, block, fields, _citations(doc, fields), [])
     fields, indicators = _read_raw(doc, block) if block.raw else _read_tabbed(doc, block)
+    if isinstance(block.entry, ProseProject):
+        add_prose(fields, block.entry)  # the prose that explains this table's project
     name = title_name(block.title) if "name" not in fields.values and block.title else None
     if name:
         # A form without a name row (self-evaluations, tables named by their title) is named by its title.
