@@ -250,16 +250,17 @@ def _shape(
     placed: PlacedRecord, start: int, end: int, item: dict[str, Any], root: dict[str, Any], region: str
 ) -> dict[str, Any]:
     """A gold record as the request's schema has it, with what is printed in ``[start, end)`` (``region``,
-    normalised, is its text)."""
+    normalised, is its text); a field the region does not print is left out, as the prompt asks."""
     out: dict[str, Any] = {}
+    required = set(item.get("required") or ())
     for key, prop in (item.get("properties") or {}).items():
         if prop.get("type") == "array":
             inner = _resolve(prop.get("items", {}), root)
             out[key] = [_shape_indicator(i.gold, inner, region) for i in placed.indicators if _seen(i, start, end)]
-        elif key in placed.fields:
-            out[key] = visible(placed.fields[key], start, end)
         else:
-            out[key] = ""
+            value = visible(placed.fields[key], start, end) if key in placed.fields else ""
+            if value or key in required:
+                out[key] = value
     return out
 
 
@@ -271,19 +272,19 @@ def _seen(indicator: Any, start: int, end: int) -> bool:
 
 
 def _shape_indicator(gold: dict[str, Any], schema: dict[str, Any], region: str) -> dict[str, Any]:
-    """An indicator as the schema has it. Its levels, carried down from the rows above as the prompt asks,
-    are left blank when they are printed above the region: a model reading the region cannot know them."""
+    """An indicator as the schema has it, blank cells left out. Its levels, carried down from the rows above
+    as the prompt asks, are left out when they are printed above the region: a model reading the region
+    cannot know them."""
     out: dict[str, Any] = {}
-    for key, prop in (schema.get("properties") or {}).items():
+    required = set(schema.get("required") or ())
+    for key in schema.get("properties") or {}:
         value = gold.get(_FIELD_ALIASES.get(key, key))
         if key in ("level1", "level2") and value and normalise(value) not in region:
-            out[key] = ""
-        elif key == "column":
+            value = ""
+        if key == "column":
             out[key] = value or "annual"
-        elif isinstance(value, str):
-            out[key] = value
-        elif prop.get("type") == "string":
-            out[key] = ""
+        elif (isinstance(value, str) and value) or key in required:
+            out[key] = value if isinstance(value, str) else ""
     return out
 
 

@@ -20,14 +20,15 @@ from llmextract.core.records import RecordKind
 from llmextract.extract.llm.ratelimit import estimate_tokens
 from llmextract.extract.llm.regions import Region
 
-# Reply size, fitted on perfect replies (the oracle test server's) to the in-sample gold documents so that none
-# exceeds 0.95 of the estimate: tokens per region token, per printed cell (the keys of the field or indicator
+# Reply size, fitted on perfect replies (the oracle test server's, blank fields left out as the prompt asks) to
+# the in-sample gold documents: tokens per region token, per printed cell (the keys of the field or indicator
 # it fills), per packed item (a cell listing several indicators joined by ；repeats the keys for each), and
-# for the envelope of a record.
-REPLY_PER_TOKEN = 1.2
-REPLY_PER_CELL = 12
-REPLY_PER_ITEM = 45
-REPLY_BASE = 80
+# for the envelope. The replies take 0.45 of the estimate at the median and 1.2 at most: bounding the worst
+# instead would halve every chunk (and double the prompt overhead) to spare one request in ten a retry.
+REPLY_PER_TOKEN = 1.0
+REPLY_PER_CELL = 6
+REPLY_PER_ITEM = 20
+REPLY_BASE = 40
 _PACKED = re.compile(r"[;；]")
 # max_tokens leaves this much room above the estimate (models differ in how they spell JSON).
 HEADROOM = 1.5
@@ -71,8 +72,8 @@ def max_tokens_for(doc: Document, chunk: Chunk, cap: int) -> int:
 
 
 def chunk_regions(doc: Document, regions: list[Region], cap: int) -> list[Chunk]:
-    """Every region cut into chunks whose estimated reply fits ``cap`` tokens (the estimate is generous:
-    perfect replies to the in-sample gold documents take half of it, at most 0.95)."""
+    """Every region cut into chunks whose estimated reply fits ``cap`` tokens (a reply longer than its chunk's
+    ``max_tokens`` is asked again in halves)."""
     out: list[Chunk] = []
     for index, region in enumerate(regions):
         out.extend(_cut(doc, region.kind, index, region.first, region.last, cap))

@@ -104,7 +104,7 @@ class LLMEvaluationIndicator(LLMIndicator):
 
 
 class LLMProject(_GroundedPart):
-    name: str = Field(description='项目名称; "" if printed before this text')
+    name: str = Field(description="项目名称")
     department: str = Field("", description="主管部门(及代码)")
     implementing_unit: str = Field("", description="实施单位/单位名称")
     attribute: str = Field("", description="项目属性")
@@ -132,7 +132,7 @@ class LLMDepartment(_GroundedPart):
 
 
 class LLMEvaluation(_GroundedPart):
-    name: str = Field(description='项目名称; "" if printed before this text')
+    name: str = Field(description="项目名称")
     department: str = Field("", description="主管部门")
     implementing_unit: str = Field("", description="实施单位")
     funding_unit: str = Field("", description="金额单位")
