@@ -60,6 +60,22 @@ def test_projects_explained_in_prose_are_a_region(tmp_path) -> None:
     assert doc.text[region.start : region.end].endswith("管网养护长度不少于300公里。")
 
 
+def test_a_titled_prose_section_is_a_region_up_to_the_next_heading(tmp_path) -> None:
+    """Transfer-payment targets explained in numbered paragraphs under a heading: no form word in them."""
+    doc = text_doc(
+        tmp_path,
+        "目 录\n一、部门情况说明\n二、其他情况说明\n三、名词解释\n十四、专项转移支付绩效目标表\n"
+        "一、部门情况说明\n本部门负责全市民政工作。\n二、其他情况说明\n"
+        "（四）市对区专项转移支付项目绩效目标情况说明\n"
+        "1.2026年，根据社会保障相关资金管理办法，已安排社会保障专项转移支付资金107411.17万元，主要用于养老服务补贴。\n"
+        "2.2026年，根据福利彩票公益金使用管理办法，已安排福利彩票公益金专项转移支付资金62400.00万元，主要用于养老。\n"
+        "三、名词解释\n基本支出：指为保障机构正常运转而发生的支出。\n",
+    )
+    (region,) = find_regions(doc)  # the table of contents' list of tables is none
+    text = doc.text[region.start : region.end]
+    assert "107411.17万元" in text and text.endswith("主要用于养老。")
+
+
 def test_a_title_of_another_kind_cuts_the_region(tmp_path) -> None:
     rows = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t办理件数\t≥100件\n"
     doc = text_doc(

@@ -6,8 +6,10 @@ not come from a recognised grid. A region grows from an anchor — a target-tabl
 header (绩效指标, 三级指标, 指标值, 指标名称), a table column of targets (绩效目标) or a cluster of prose labels
 (项目概况, 立项依据, 政策依据, 实施方案, 年度预算安排, 绩效目标, …) — over the lines that keep printing form
 vocabulary, the rows of a table holding an anchor, and that table's continuations on the next pages, until a
-long stretch says nothing of the kind. A few short lines above the first anchor (the title, "(2024年度)",
-"单位：万元") belong to it. A region of a title or a sentence alone is no region.
+long stretch says nothing of the kind. A title printed as a heading of prose (…转移支付项目绩效目标情况说明,
+followed by numbered paragraphs, one per project) takes its section's paragraphs, up to the next top-level
+heading ("六、"). A few short lines above the first anchor (the title, "(2024年度)", "单位：万元") belong to
+it. A region of a title or a sentence alone is no region.
 
 Each region has one record kind, named by its titles (整体支出绩效 → department; 自评 / 评价表 / 评价报告 →
 evaluation; otherwise project): a region whose titles change kind is cut at the title. Long regions are split
@@ -52,11 +54,16 @@ _SHORT = 60  # a title or heading
 _FURNITURE = 40  # page numbers, repeated titles between a table and its continuation
 _FURNITURE_LINES = 4
 
+# A top-level heading of a disclosure's prose ("六、名词解释"): the end of a titled prose section.
+_TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}、")
+_SECTION = 4000  # chars of a titled prose section at most
+
 _DEPARTMENT_TITLE = re.compile(r"整体(支出)?绩效|部门整体")
 _EVALUATION_TITLE = re.compile(r"(自评|评价)(表|报告)")
 _SENTENCE_END = re.compile(r"[。；;，,：:]$")
 _PROJECT_NAME_ROW = re.compile(r"^\s*(项目名称|专项[（(]项目[）)]名称)")
-# A region must say what it is about: project lists (表十二) also print 项目名称, but no targets.
+# A region must say what it is about, by a title or by these words: project lists (表十二) also print 项目名称,
+# but no targets.
 _PERFORMANCE = re.compile(r"绩效|指标|目标")
 
 
@@ -77,15 +84,19 @@ def find_regions(doc: Document) -> list[Region]:
     lines = doc.lines
     if not lines:
         return []
-    toc_pages = _toc_pages(doc)
+    toc_pages, toc_lines = _toc_pages(doc), _toc_continued(doc)
     # A trailing number is a TOC entry's page in prose, but a weight or score in a table row.
-    usable = [ln.page not in toc_pages and (ln.table is not None or not _TOC_LINE.search(ln.text)) for ln in lines]
+    usable = [
+        ln.page not in toc_pages and n not in toc_lines and (ln.table is not None or not _TOC_LINE.search(ln.text))
+        for n, ln in enumerate(lines)
+    ]
     anchors = _anchor_lines(lines, usable)
     tables = _anchored_tables(doc, anchors)
     out: list[Region] = []
-    for first, last in _spans(lines, usable, anchors, tables):
+    for first, last in _spans(lines, usable, anchors, tables, _prose_sections(lines, usable)):
         text = doc.text[lines[first].start : lines[last].end]
-        if _PERFORMANCE.search(text) and len(normalise(text)) >= _MIN_CHARS:
+        titled = any(len(ln.text.strip()) <= _SHORT and _TITLE.search(ln.text) for ln in lines[first : last + 1])
+        if (titled or _PERFORMANCE.search(text)) and len(normalise(text)) >= _MIN_CHARS:
             out.extend(r for r in _by_kind(doc, first, last) if len(normalise(doc.text[r.start : r.end])) >= _MIN_CHARS)
     return out
 
@@ -94,6 +105,21 @@ def _toc_pages(doc: Document) -> set[int]:
     if len(doc.pages) < 2:
         return set()
     return {ln.page for ln in doc.lines if _TOC_TITLE.match(ln.text.strip())}
+
+
+def _toc_continued(doc: Document) -> set[int]:
+    """Lines of a table of contents that runs on past its page: from the 目录 line to where its first entry is
+    printed again (the body's first heading)."""
+    lines = doc.lines
+    for i, ln in enumerate(lines):
+        if not _TOC_TITLE.match(ln.text.strip()):
+            continue
+        first = next((normalise(x.text) for x in lines[i + 1 :] if normalise(x.text)), "")
+        for j in range(i + 2, len(lines)):
+            if first and normalise(lines[j].text) == first:
+                return set(range(i, j))
+        return set()
+    return set()
 
 
 def _anchor_lines(lines: tuple[Line, ...], usable: list[bool]) -> list[int]:
@@ -139,7 +165,28 @@ def _continues(doc: Document, a: int, b: int) -> bool:
     return len(between) <= _FURNITURE_LINES and all(len(ln.text.strip()) <= _FURNITURE for ln in between)
 
 
-def _spans(lines: tuple[Line, ...], usable: list[bool], anchors: list[int], tables: set[int]) -> list[tuple[int, int]]:
+def _prose_sections(lines: tuple[Line, ...], usable: list[bool]) -> set[int]:
+    """Lines of the prose sections under a target title printed as a heading (not a table's title: no table
+    follows it), up to the next top-level heading."""
+    out: set[int] = set()
+    for i, ln in enumerate(lines):
+        if not usable[i] or ln.table is not None or len(ln.text.strip()) > _SHORT or not _TITLE.search(ln.text):
+            continue
+        body = []
+        j = i + 1
+        while j < len(lines) and lines[j].start - ln.end <= _SECTION and not _TOP_HEADING.match(lines[j].text):
+            if lines[j].table is not None:
+                body = []  # a table's title, not a section's heading
+                break
+            body.append(j)
+            j += 1
+        out.update(body)
+    return out
+
+
+def _spans(
+    lines: tuple[Line, ...], usable: list[bool], anchors: list[int], tables: set[int], sections: set[int]
+) -> list[tuple[int, int]]:
     """(first, last) line index of each region: from an anchor, over lines that keep it open."""
     is_anchor = set(anchors)
     spans: list[tuple[int, int]] = []
@@ -153,7 +200,9 @@ def _spans(lines: tuple[Line, ...], usable: list[bool], anchors: list[int], tabl
         j = i + 1
         while j < len(lines):
             line = lines[j]
-            keeps = usable[j] and (j in is_anchor or line.table in tables or bool(_FORM_WORDS.search(line.text)))
+            keeps = usable[j] and (
+                j in is_anchor or j in sections or line.table in tables or bool(_FORM_WORDS.search(line.text))
+            )
             if keeps:
                 last = j
             elif line.start - lines[last].end > _GAP:
