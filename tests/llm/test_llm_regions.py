@@ -210,6 +210,28 @@ def test_same_named_projects_pair_with_their_own_reading_by_funds() -> None:
     assert [(r.funding.annual_total, m.funding.annual_total) for r, m in pairs] == [(10, 10), (20, 20)]
 
 
+def test_a_misread_amount_that_is_the_next_row_s_does_not_pair_with_the_next_project() -> None:
+    """One row per project: the LLM gave 港口安检 the amount printed on the next row. Before, agreeing funds
+    and the record stretched over that row paired it with the next project."""
+
+    def row(name: str, start: int, end: int, amount: str, extractor: str) -> ProjectRecord:
+        record = rec(name, start, end, [], funding=Funding(annual_total=Decimal(amount)))
+        return record.model_copy(update={"extractor": extractor})
+
+    rules = [
+        row("港口口岸安检服务费", 0, 40, "206.44", "rules"),
+        row("港珠澳大桥口岸安检服务经费", 50, 90, "968.69", "rules"),
+    ]
+    llm = [
+        row("港口口岸安检服务费", 0, 90, "968.69", "llm:m"),
+        row("港珠澳大桥口岸安检服务经费", 50, 90, "968.69", "llm:m"),
+    ]
+    pairs = pair_records(rules, llm)
+    assert [(r.name, m.name) for r, m in pairs] == [(r.name, r.name) for r in rules]
+    merged = combine(rules, llm, model="m")
+    assert merged[0].agreement["funding.annual_total"].status == "disagreed"
+
+
 def test_a_project_only_one_reader_found_is_kept_with_one_reader_evidence() -> None:
     rules = [rec("排水维护", 0, 300, [ind("管网长度", "300公里", 100)]).model_copy(update={"extractor": "rules"})]
     llm = [

@@ -93,10 +93,12 @@ def _record(
     lo, hi = stretch  # the record's own lines; its location defaults to them
 
     def locate(quote: str, after: int | None = None) -> Location | None:
-        # In the record's stretch (after ``after``) or after it; else anywhere in the chunk (a field printed
+        # In the record's stretch (after ``after``), else after it, else anywhere in the chunk (a field printed
         # above the name).
         start = lo if after is None else max(lo, after - offset)
-        span = text.find(quote, start=start) or text.find(quote, start=lo) or text.find(quote)
+        found = [text.find(quote, start=start), text.find(quote, start=lo), text.find(quote)]
+        spans = [f for f in found if f is not None]
+        span = next((f for f in spans if f[1] <= hi), spans[0] if spans else None)
         return None if span is None else doc.location(offset + span[0], offset + span[1])
 
     field_locations: dict[FieldPath, Location] = {}
@@ -113,8 +115,12 @@ def _record(
     unit, period_total = _amount(getattr(reply, "period_total", ""), reply.funding_unit)
     unit, annual_total = _amount(reply.annual_total, unit)
     indicators = _indicators(reply.indicators, locate)
+    # The record covers what it printed in its stretch; a string it shares with a neighbour (found only
+    # outside) does not stretch it over the neighbour's lines.
     spans = [(loc.start, loc.end) for loc in field_locations.values()]
     spans += [(i.location.start, i.location.end) for i in indicators if i.location is not None]
+    own = [(a, b) for a, b in spans if offset + lo <= a and b <= offset + hi]
+    spans = own or spans
     start = min((s for s, _ in spans), default=offset + lo)
     end = max((e for _, e in spans), default=offset + hi)
     basis = getattr(reply, "basis", "")
