@@ -204,6 +204,24 @@ def test_reply_cut_at_max_tokens_is_asked_again_on_smaller_chunks(seed001, yishu
     assert [r.name for p in pieces for r in p.records] == ["遗属补助"]
 
 
+def test_a_reply_that_spent_all_of_max_tokens_is_cut_whatever_its_finish_reason(seed001, yishu_chunk) -> None:
+    """llama.cpp's server reports a tool call cut at max_tokens as finish_reason "tool_calls": the reply was
+    re-asked whole as a validation failure instead of being asked again on a smaller chunk."""
+    whole = seed001.text[yishu_chunk.start : yishu_chunk.end]
+    unfinished = '{"records": [{"name": "' + "1" * 1100  # 550 completion tokens by the scripted count
+
+    def answer(body: dict):
+        text = body["messages"][1]["content"]
+        return content(unfinished) if text == whole else reply({"records": []})
+
+    with ScriptedLLMServer(default=answer) as server:
+        settings = scripted_settings(server.base_url, mode="json", max_tokens=512)
+        cut_reply, *pieces = read_chunks(seed001, [yishu_chunk], settings)
+    assert server.requests[0]["max_tokens"] == 512
+    assert cut_reply.ok and not cut_reply.records and len(pieces) == 2 and all(p.ok for p in pieces)
+    assert server.count == 3  # no re-ask of the whole chunk
+
+
 def test_a_reply_cut_even_on_the_smallest_piece_fails_with_a_hint(seed001, yishu_chunk) -> None:
     with ScriptedLLMServer(default=content('{"records": [{"name": "遗', finish_reason="length")) as server:
         results = read_chunks(seed001, [yishu_chunk], scripted_settings(server.base_url, mode="json"))

@@ -72,9 +72,24 @@ def strip_reasoning(response: Any) -> None:
             message.content = _THINK.sub("", content).strip()
 
 
-# Replies the model gave for the current block (1 + re-asks), counted by an instructor hook. Per task, like
-# the request counter, because one instructor client serves many blocks at once.
+# Replies the model gave for the current block (1 + re-asks), counted by an instructor hook, and the current
+# request's max_tokens. Per task, like the request counter, because one instructor client serves many chunks
+# at once.
 _REPLIES: ContextVar[list[int] | None] = ContextVar("llmextract_replies", default=None)
+_MAX_TOKENS: ContextVar[int | None] = ContextVar("llmextract_max_tokens", default=None)
+
+
+def mark_cut(response: Any) -> None:
+    """A reply that spent all of max_tokens was cut, whatever its finish_reason says (llama.cpp's server says
+    "tool_calls" for a tool call cut at max_tokens): mark it "length", so it is asked again on a smaller
+    chunk instead of being re-asked whole as a validation failure."""
+    limit = _MAX_TOKENS.get()
+    used = getattr(getattr(response, "usage", None), "completion_tokens", None)
+    if limit is None or not isinstance(used, int) or used < limit:
+        return
+    for choice in getattr(response, "choices", None) or []:
+        if getattr(choice, "finish_reason", None) != "length":
+            choice.finish_reason = "length"
 
 
 def _count_reply(_response: Any) -> None:
@@ -127,6 +142,7 @@ class LLMClient:
         )
         self._instructor = instructor.from_openai(self._openai, mode=self.spec.instructor_mode)
         self._instructor.on("completion:response", strip_reasoning)
+        self._instructor.on("completion:response", mark_cut)
         self._instructor.on("completion:response", _count_reply)
 
     async def aclose(self) -> None:
@@ -139,12 +155,13 @@ class LLMClient:
         """Ask for the records of one chunk; a failure comes back as a :class:`FailedCall` with the tokens it
         spent."""
         replies = [0]
-        token = _REPLIES.set(replies)
+        token, limit = _REPLIES.set(replies), _MAX_TOKENS.set(max_tokens)
         try:
             with counting_requests() as sent:
                 outcome = await self._extract(prompt, text, model, max_tokens, sent)
         finally:
             _REPLIES.reset(token)
+            _MAX_TOKENS.reset(limit)
         if isinstance(outcome, Reply):
             outcome.replies = max(replies[0], 1)
         return outcome
