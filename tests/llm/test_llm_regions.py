@@ -15,7 +15,9 @@ from llmextract.core.usage import Usage
 from llmextract.extract.llm import ChunkResult, combine, merge_hybrid, pair_records
 from llmextract.extract.llm.assemble import assemble
 from llmextract.extract.llm.chunks import HEADROOM, MIN_MAX_TOKENS, Chunk, chunk_regions, halves, max_tokens_for
+from llmextract.extract.llm.convert import Source, to_records
 from llmextract.extract.llm.regions import find_regions
+from llmextract.extract.llm.schema import LLMProject
 from llmextract.extract.rules import extract_rules
 from tests.llm.conftest import chunk_of
 
@@ -276,3 +278,16 @@ def test_a_value_only_the_llm_printed_is_taken_not_flagged() -> None:
     assert indicator.value_raw == "300公里" and indicator.name == "管网长度"
     assert record.agreement["indicators[0].value_raw"].status == "llm_only"
     assert not record.findings
+
+
+def test_same_named_projects_each_titled_by_their_name_are_located_at_their_own_rows(tmp_path) -> None:
+    """Before: the second project's name was found at the first one's 项目名称 cell (the first was located at
+    its title), so each LLM record sat one printing early and paired with the wrong rules record."""
+    form = "{name}项目绩效目标表\n项目名称\t{name}\n年度资金总额\t{amount}\n"
+    text = form.format(name="综合工作经费", amount="66.50") + form.format(name="综合工作经费", amount="38.00")
+    doc = text_doc(tmp_path, text)
+    replies = [LLMProject(name="综合工作经费", annual_total=a) for a in ("66.50", "38.00")]
+    first, second = to_records(replies, Source(doc, 0, len(doc.text), "project"), model="m", prompt_version="v")
+    cells = [n for n in range(len(text)) if text.startswith("\t综合工作经费", n)]
+    assert [r.field_locations["name"].start for r in (first, second)] == [c + 1 for c in cells]
+    assert first.location.end < second.location.start

@@ -43,6 +43,8 @@ _TEXT_FIELDS = {
     "funding.annual_total": "annual_total",
 }
 _UNIT = re.compile(r"亿元|万元|元")
+_TITLE_REST = re.compile(r"^(项目)?(支出)?绩效[^\t\d]{0,8}表\s*$")
+_REPEAT = 120  # chars between two printings of a name that are one project's (title, then name cell)
 _AMOUNT_UNIT = re.compile(r"\s*[（(]?(亿元|万元|元)[）)]?\s*$")
 
 # locate(quote, after): where ``quote`` is printed in the record's stretch, at or after the document offset
@@ -67,16 +69,27 @@ def to_records(
     doc = source.doc
     text = GroundedText.of(doc.text[source.start : source.end])
     starts: list[int] = []
+    names: list[tuple[int, int] | None] = []
     cursor = 0
     for reply in replies:
-        span = text.find(reply.name, start=cursor) if reply.name.strip() else None
-        starts.append(_line_start(text.original, span[0]) if span else cursor)
+        first = span = text.find(reply.name, start=cursor) if reply.name.strip() else None
+        # A name heading its line (a form's title, "…项目绩效目标表") and printed again just below (its 项目名称
+        # cell) is one project's: it is named at the cell, and its lines start at the title.
+        while (
+            span is not None
+            and _alone_on_line(text.original, span)
+            and (again := text.find(reply.name, start=span[1]))
+            and again[0] - span[1] <= _REPEAT
+        ):
+            span = again
+        starts.append(_line_start(text.original, first[0]) if first else cursor)
+        names.append(span)
         cursor = span[1] if span else cursor
     out = []
     for n, reply in enumerate(replies):
         lo = starts[n]
         hi = starts[n + 1] if n + 1 < len(replies) and starts[n + 1] > lo else len(text.original)
-        out.append(_record(reply, source, text, (lo, hi), model, prompt_version, attempts))
+        out.append(_record(reply, source, text, (lo, hi), names[n], model, prompt_version, attempts))
     return out
 
 
@@ -85,6 +98,7 @@ def _record(
     source: Source,
     text: GroundedText,
     stretch: tuple[int, int],
+    name_at: tuple[int, int] | None,
     model: str,
     prompt_version: str,
     attempts: int,
@@ -103,7 +117,10 @@ def _record(
 
     field_locations: dict[FieldPath, Location] = {}
     for path, attr in _TEXT_FIELDS.items():
-        location = locate(getattr(reply, attr, ""))
+        if path == "name" and name_at is not None:
+            location = doc.location(offset + name_at[0], offset + name_at[1])
+        else:
+            location = locate(getattr(reply, attr, ""))
         if location is not None:
             field_locations[FieldPath(path)] = location
     name = reply.name.strip()
@@ -195,6 +212,13 @@ def _indicators(items: list[LLMIndicator], locate: Locate) -> list[Indicator]:
             )
         )
     return out
+
+
+def _alone_on_line(text: str, span: tuple[int, int]) -> bool:
+    """The name heads its line, followed by nothing or by title words ("…项目绩效目标表")."""
+    start, end = _line_start(text, span[0]), text.find("\n", span[1])
+    rest = text[span[1] : len(text) if end < 0 else end].strip()
+    return not text[start : span[0]].strip() and (not rest or bool(_TITLE_REST.match(rest)))
 
 
 def _line_start(text: str, offset: int) -> int:
