@@ -6,7 +6,7 @@ The pdfplumber reader (pdfminer.six) is the reference; the pdfium reader must gi
 same text (lines and table rows in reading order), the same free-text lines and the same table cells (grid
 position, spans, text). Prints the share of pages equal on each count and overall, how many pages the pdfium
 reader handed to pdfplumber (text PDFium cannot place), then the differing pages with their first difference.
-Documents listed in /work/notes/heldout.md (or ``--heldout``) are only counted: their content and their
+Documents listed in evals/heldout.txt (or ``--heldout``) are only counted: their content and their
 per-document results are never printed.
 """
 
@@ -25,8 +25,8 @@ from llmextract.ingest.pdf import open_reader
 from llmextract.ingest.pdf_page import PageReading, parse_page
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT.parent.parent / "shared" / "corpus"
-DEFAULT_HELDOUT = Path("/work/notes/heldout.md")
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_HELDOUT = ROOT / "evals" / "heldout.txt"
 
 
 @dataclass

@@ -16,7 +16,7 @@ import asyncio
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -35,6 +35,8 @@ from llmextract.core.records import ProjectRecord
 from llmextract.core.usage import Usage
 from llmextract.extract import Extractor, Reading, make_extractor
 from llmextract.extract.prompts import DEFAULT_PROMPT, load_prompt
+from llmextract.extract.rules import RulesExtractor
+from llmextract.ingest.cache import ParseCache
 from llmextract.score import DEFAULT_THRESHOLD, FieldEvidence, score_record
 from llmextract.settings import ExtractorKind, Settings
 from llmextract.tables import BudgetTable, parse_tables
@@ -140,7 +142,7 @@ class CheckCounts:
         )
 
 
-@dataclass
+@dataclass(repr=False)
 class DocumentResult:
     """Everything the pipeline concluded about one document."""
 
@@ -150,6 +152,12 @@ class DocumentResult:
     findings: list[Finding]  # about the document, not about one record (failures of parts included)
     checks: CheckCounts
     usage: Usage = field(default_factory=Usage)
+
+    def __repr__(self) -> str:
+        return (
+            f"DocumentResult({self.doc!r}, extractor={self.extractor!r}, records={len(self.records)}, "
+            f"findings={len(self.all_findings)})"
+        )
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -165,29 +173,65 @@ class DocumentResult:
         return sum(1 for f in self.all_findings if f.severity == severity)
 
 
-def process(document: Document, config: Config | None = None, *, extractor: Extractor | None = None) -> DocumentResult:
+def process(
+    document: Document,
+    config: Config | None = None,
+    *,
+    extractor: Extractor | None = None,
+    cache: ParseCache | None = None,
+) -> DocumentResult:
     """Run one document through the pipeline (synchronously; safe to call from inside an event loop)."""
-    return _run(aprocess(document, config, extractor=extractor))
+    return _run(aprocess(document, config, extractor=extractor, cache=cache))
 
 
 async def aprocess(
-    document: Document, config: Config | None = None, *, extractor: Extractor | None = None
+    document: Document,
+    config: Config | None = None,
+    *,
+    extractor: Extractor | None = None,
+    cache: ParseCache | None = None,
 ) -> DocumentResult:
     """:func:`process` for async callers. ``extractor``: a shared one (a batch run's LLM client and cache);
-    by default the config's is made and closed here."""
+    by default the config's is made and closed here. ``cache``: where the document's tables, checks and rules
+    reading are kept (they depend on its bytes and llmextract's code only, so a rerun with other settings
+    loads them; the document's own parse cache)."""
     config = config or Config()
     own = extractor is None
     reader = extractor or make_extractor(
         config.resolved_extractor, config.settings, prompt_version=config.prompt_version
     )
     try:
+        # The rules reader's reading depends on the document alone; another extractor's (an LLM's, a reviewed
+        # record's) never comes from the cache.
+        reading_cache = cache if type(reader) is RulesExtractor else None
+        doc = document
         deterministic, reading = await asyncio.gather(
-            asyncio.to_thread(_read_deterministic, document), _read(reader, document)
+            _cached(cache, document, "analysis", _Deterministic, lambda: asyncio.to_thread(_read_deterministic, doc)),
+            _cached(reading_cache, document, "rules-reading", Reading, lambda: _read(reader, document)),
         )
     finally:
         if own:
             await reader.aclose()
     return await asyncio.to_thread(_finish, document, config, reader.label, deterministic, reading)
+
+
+async def _cached(
+    cache: ParseCache | None, doc: Document, what: str, kind: type[T], compute: Callable[[], Awaitable[T]]
+) -> T:
+    """``compute()``, or what the cache holds for this document and this version of the code."""
+    if cache is None:
+        return await compute()
+    name = f"{what}.{_code_version(False)}"
+    value = cache.load(doc.doc_id, name, kind)
+    if value is None:
+        value = await compute()
+        if not any(f.rule_id in FAILURE_RULES for f in _failures_of(value)):  # a failure is not kept: retried
+            cache.store(doc.doc_id, name, value)
+    return value
+
+
+def _failures_of(value: object) -> list[Finding]:
+    return list(getattr(value, "failures", []))
 
 
 @dataclass(frozen=True, slots=True)

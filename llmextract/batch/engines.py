@@ -31,7 +31,7 @@ def work_in_worker(path: str, config: Config, cache_dir: str | None = None) -> D
     doc = load_document(Path(path), page_workers=1, cache=cache)
     if config.uses_llm:
         return doc
-    return process(doc, replace(config, page_workers=1))
+    return process(doc, replace(config, page_workers=1), cache=cache)
 
 
 class Engine(Protocol):

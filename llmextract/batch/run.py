@@ -22,6 +22,7 @@ from llmextract.core.catalogue import LLM_FAILED
 from llmextract.core.errors import LLMExtractError, describe_exception
 from llmextract.core.usage import Usage
 from llmextract.extract import Extractor, make_extractor
+from llmextract.ingest import ParseCache
 from llmextract.pipeline import Config, DocumentResult, aprocess
 from llmextract.store import RunStore
 from llmextract.store.exports import export_run
@@ -157,7 +158,10 @@ async def _one(
 ) -> None:
     try:
         outcome = await engine.submit(path, config, cache_dir)
-        result = outcome if isinstance(outcome, DocumentResult) else await aprocess(outcome, config, extractor=llm)
+        if not isinstance(outcome, DocumentResult):
+            cache = ParseCache(cache_dir) if cache_dir is not None else None
+            outcome = await aprocess(outcome, config, extractor=llm, cache=cache)
+        result = outcome
         store.save(result, config, source=path)
     except LLMExtractError as exc:
         store.save_failure(doc_id, config, str(path), exc)

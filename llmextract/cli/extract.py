@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from llmextract.cli.output import console, err_console, print_json, user_errors
-from llmextract.cli.parsing import read_document
+from llmextract.cli.parsing import read_document, user_cache
 from llmextract.pipeline import Config, DocumentResult, process
 from llmextract.score import DEFAULT_THRESHOLD
 from llmextract.settings import MODES, ExtractorKind, resolve_settings, without_cache
@@ -55,7 +55,8 @@ def extract_command(
                 "no LLM endpoint configured (LLMEXTRACT_BASE_URL, LLMEXTRACT_MODEL): using the rules extractor",
                 soft_wrap=True,
             )
-        result = process(read_document(file, workers=config.page_workers, no_cache=no_cache), config)
+        cache = user_cache(no_cache)
+        result = process(read_document(file, workers=config.page_workers, cache=cache), config, cache=cache)
         if out is not None:
             _save_run(out, file, result, config)
     if as_json:

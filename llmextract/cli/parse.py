@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from llmextract.cli.output import console, print_json, user_errors
-from llmextract.cli.parsing import NO_CACHE_HELP, read_document
+from llmextract.cli.parsing import NO_CACHE_HELP, read_document, user_cache
 from llmextract.core.document import Document
 from llmextract.layout import Part, detect_parts
 
@@ -34,7 +34,7 @@ def parse_command(
 ) -> None:
     """Parse one document and summarise it: pages, tables, characters, and the parts found by title."""
     with user_errors():
-        doc = read_document(file, workers=workers, no_cache=no_cache)
+        doc = read_document(file, workers=workers, cache=user_cache(no_cache))
         parts = detect_parts(doc)
     if as_json:
         data = doc.to_dict()

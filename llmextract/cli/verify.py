@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from llmextract.cli.output import console, print_json, user_errors
-from llmextract.cli.parsing import NO_CACHE_HELP, read_document
+from llmextract.cli.parsing import NO_CACHE_HELP, read_document, user_cache
 from llmextract.core.findings import Finding, Severity
 from llmextract.core.records import ProjectRecord
 from llmextract.pipeline import Config, DocumentResult, process
@@ -36,8 +36,9 @@ def verify_command(
     Exit code 1 when an error is found (the document contradicts itself), 2 on bad input.
     """
     with user_errors():
-        doc = read_document(file, workers=workers, no_cache=no_cache)
-        result = process(doc, Config(extractor=ExtractorKind.rules))
+        cache = user_cache(no_cache)
+        doc = read_document(file, workers=workers, cache=cache)
+        result = process(doc, Config(extractor=ExtractorKind.rules), cache=cache)
     records = [r.record for r in result.records]
     if as_json:
         print_json({**_summary(result), "records": [_record_summary(r) for r in records]})

@@ -46,13 +46,20 @@ def normalise(text: str) -> str:
 class Aligner:
     """Aligns quotes within ``text[start:end]`` (a block of a document); spans are offsets into ``text``."""
 
-    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
+    def __init__(
+        self, text: str, start: int = 0, end: int | None = None, skip: list[tuple[int, int]] | None = None
+    ) -> None:
+        """``skip``: spans of page furniture (page numbers between two pages of a quote) that normalised and
+        fuzzy matching pass over."""
         self.text = text
         self.start = start
         self.end = len(text) if end is None else end
+        skipped = {i for s, e in skip or () for i in range(s, e)}
         chars: list[str] = []
         offsets: list[int] = []
         for i in range(self.start, self.end):
+            if i in skipped:
+                continue
             for folded in normalise(text[i]):
                 chars.append(folded)
                 offsets.append(i)

@@ -84,7 +84,7 @@ class Table:
         return [[c.text if c else "" for c in row] for row in self.grid()]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Document:
     doc_id: str
     source: str
@@ -102,6 +102,14 @@ class Document:
     def __post_init__(self) -> None:
         self._page_starts.extend(p.start for p in self.pages)
         self._line_starts.extend(ln.start for ln in self.lines)
+
+    def __repr__(self) -> str:
+        # Short: asyncio formats the repr of a finished task's result (a DocumentResult holding this), and the
+        # field-by-field repr of a long document's lines and cells took most of a second.
+        return (
+            f"Document(doc_id={self.doc_id[:16]!r}, source={self.source!r}, kind={self.kind!r}, "
+            f"pages={len(self.pages)}, lines={len(self.lines)}, tables={len(self.tables)})"
+        )
 
     def page_at(self, offset: int) -> int:
         """1-based number of the page holding char ``offset``."""

@@ -1,4 +1,5 @@
-"""The parse cache: a file's ``Document`` stored under its content hash and the reader that made it.
+"""The parse cache: a file's ``Document`` stored under its content hash and the reader that made it, and beside
+it what later stages derive from the document alone (the pipeline keeps its tables, checks and rules reading).
 
 Parsing is the slow part of every command, and the same bytes are parsed again and again: ``verify`` after
 ``extract``, review's re-verification, evals, every rerun of ``run`` with another setting. The cache key is the
@@ -23,11 +24,14 @@ from dataclasses import replace
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TypeVar
 
 from llmextract._version import __version__
 from llmextract.core.document import Document
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 _FORMAT = 1  # bump when the pickled layout changes in a way the code hash cannot see
 _LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2")
@@ -59,41 +63,54 @@ class ParseCache:
         self.hits = 0
         self.misses = 0
 
-    def _entry(self, doc_id: str, reader: str) -> Path:
-        return self.root / doc_id[:2] / f"{doc_id}.{reader}.{reader_version()}.pickle"
+    def _entry(self, doc_id: str, name: str) -> Path:
+        return self.root / doc_id[:2] / f"{doc_id}.{name}.pickle"
 
     def get(self, doc_id: str, reader: str, source: str) -> Document | None:
         """The cached Document of these bytes, carrying ``source`` as its path; None on a miss."""
-        entry = self._entry(doc_id, reader)
-        try:
-            with entry.open("rb") as fh:
-                doc = pickle.load(fh)
-        except FileNotFoundError:
-            self.misses += 1
+        doc = self.load(doc_id, f"{reader}.{reader_version()}", Document)
+        if doc is None:
             return None
-        except Exception as exc:  # a torn or foreign entry is a miss, never an error
-            log.info("parse cache: ignoring unreadable entry %s (%s)", entry, exc)
-            self.misses += 1
-            return None
-        if not isinstance(doc, Document) or doc.doc_id != doc_id:
-            self.misses += 1
-            return None
-        self.hits += 1
         return doc if doc.source == source else replace(doc, source=source)
 
     def put(self, doc: Document, reader: str) -> None:
         """Store ``doc``; a cache that cannot be written is skipped (logged), never raised."""
-        entry = self._entry(doc.doc_id, reader)
+        self.store(doc.doc_id, f"{reader}.{reader_version()}", doc)
+
+    def load(self, doc_id: str, name: str, kind: type[T]) -> T | None:
+        """The ``kind`` stored for document ``doc_id`` under ``name`` (which must carry its own version); None on
+        a miss, an unreadable entry or one of another type or document."""
+        entry = self._entry(doc_id, name)
+        try:
+            with entry.open("rb") as fh:
+                value = pickle.load(fh)
+        except FileNotFoundError:
+            value = None
+        except Exception as exc:  # a torn or foreign entry is a miss, never an error
+            log.info("parse cache: ignoring unreadable entry %s (%s)", entry, exc)
+            value = None
+        if not isinstance(value, kind) or (isinstance(value, Document) and value.doc_id != doc_id):
+            value = None
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def store(self, doc_id: str, name: str, value: object) -> None:
+        """Keep ``value`` for document ``doc_id`` under ``name``; skipped (logged) when it cannot be written."""
+        entry = self._entry(doc_id, name)
         tmp: str | None = None
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, entry)
-        except OSError as exc:
+        except Exception as exc:  # a full disk, a read-only cache, an unpicklable value: never the command's end
             log.info("parse cache: not written to %s (%s)", self.root, exc)
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
 
 __all__ = ["ParseCache", "reader_version"]

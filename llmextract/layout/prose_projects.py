@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from llmextract.core.document import Document, Line
+from llmextract.core.furniture import PAGE_NUMBER
 from llmextract.layout.pieces import Passage, Piece, line_piece
 
 Section = str  # name, overview, basis, necessity, unit, plan, period, budget, goal, goal_table
@@ -56,7 +57,6 @@ _HIGH_HEADING = re.compile(
 )
 _NUMBERED = re.compile(r"^\s*\d{1,2}\s*[.．、](?!\d)")
 _OWN_TITLE = re.compile(r"^.{2,40}(情况说明|情况|项目|经费|资金)$")
-_FURNITURE = re.compile(r"^([-—－\s]*\d{1,4}[-—－\s]*|第\s*\d+\s*页.*)$")
 _TITLE = re.compile(r"^.{2,40}(说明|表)$")
 _POINTER = re.compile(r"^(详见|具体见|见)")  # "详见单位的项目绩效目标表": a section's text, not a title
 _SENTENCE_END = re.compile(r"[。；;！!？?]$")
@@ -236,7 +236,7 @@ def _heading_lines(lines: tuple[Line, ...], first_label: int, floor: int) -> lis
     i = first_label - 1
     while i > floor and len(picked) < _MAX_NAME_LINES:
         text = lines[i].text.strip()
-        if not text or _FURNITURE.match(text):
+        if not text or PAGE_NUMBER.match(text):
             i -= 1
             continue
         if "\t" in lines[i].text or _SENTENCE_END.search(text) or _LABEL_LINE.match(text) or _HIGH_HEADING.match(text):
@@ -263,7 +263,7 @@ def _body(lines: tuple[Line, ...], label: _Label, stop: int, style: int | None) 
     last = label.index
     for i in range(label.index + 1, stop):
         text = lines[i].text.strip()
-        if not text or _FURNITURE.match(text):
+        if not text or PAGE_NUMBER.match(text):
             continue
         if "\t" in lines[i].text or _ends_body(text, style):
             break
@@ -299,7 +299,7 @@ def _named_paragraphs(lines: tuple[Line, ...]) -> list[ProseProject]:
             body = lines[j].text.strip()
             if "\t" in lines[j].text or _HIGH_HEADING.match(body) or _NUMBERED.match(body):
                 break
-            if not body or _FURNITURE.match(body):
+            if not body or PAGE_NUMBER.match(body):
                 continue
             if _NAMED.match(body):
                 out.extend(_named(lines, paragraph))
@@ -347,7 +347,7 @@ def _transfer_items(lines: tuple[Line, ...]) -> list[ProseProject]:
             body = lines[j].text.strip()
             if "\t" in lines[j].text or _HIGH_HEADING.match(body) or (_TITLE.match(body) and not items):
                 break
-            if body and not _FURNITURE.match(body):
+            if body and not PAGE_NUMBER.match(body):
                 if _ITEM_START.match(body) or not items:
                     items.append([])
                 items[-1].append(j)

@@ -100,7 +100,8 @@ def reverify_with_threshold(threshold: float | None = None, *, sources: SourceCa
     ) -> tuple[ProjectRecord, float | None, bool]:
         limit = threshold if threshold is not None else run_threshold(store, stored.settings_hash)
         config = Config(extractor=ExtractorKind.rules, review_threshold=limit)
-        result = process(cache.get(store, stored.doc_id), config, extractor=ReviewedRecord(record))
+        analysis = ParseCache(store.parse_cache_dir)  # the document's tables and checks, kept by the run
+        result = process(cache.get(store, stored.doc_id), config, extractor=ReviewedRecord(record), cache=analysis)
         (checked,) = result.records
         return checked.record, checked.confidence, checked.needs_review
 

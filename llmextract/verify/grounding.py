@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from llmextract.core.alignment import Aligner, Alignment
 from llmextract.core.document import Document
+from llmextract.core.furniture import page_number_spans
 from llmextract.core.locations import Location
 from llmextract.core.paths import GOAL_FIELDS, TEXT_FIELDS, FieldPath
 from llmextract.core.records import FieldGrounding, ProjectRecord
@@ -51,11 +52,12 @@ def text_fields(record: ProjectRecord) -> list[tuple[FieldPath, str, Location | 
 def ground(doc: Document, record: ProjectRecord, ledger: RecordLedger) -> Grounded:
     block = record.location
     start, end = max(block.start, 0), min(block.end, len(doc.text))
-    aligner = Aligner(doc.text, start, end)
+    furniture = page_number_spans(doc, start, end)
+    aligner = Aligner(doc.text, start, end, furniture)
     groundings: dict[FieldPath, FieldGrounding] = {}
     locations = dict(record.field_locations)
     for path, text, hint in text_fields(record):
-        found = _align(doc.text, aligner, text, hint, start, end)
+        found = _align(doc, aligner, text, hint, start, end)
         groundings[path] = FieldGrounding(status=found.status, score=found.score)
         if found.found and found.start is not None and found.end is not None:
             locations[path] = doc.location(found.start, found.end)
@@ -74,13 +76,14 @@ def ground(doc: Document, record: ProjectRecord, ledger: RecordLedger) -> Ground
     return Grounded(groundings, locations)
 
 
-def _align(text: str, aligner: Aligner, quote: str, hint: Location | None, start: int, end: int) -> Alignment:
+def _align(doc: Document, aligner: Aligner, quote: str, hint: Location | None, start: int, end: int) -> Alignment:
+    text = doc.text
     if hint is not None and start <= hint.start <= hint.end <= end:
-        local = Aligner(text, hint.start, hint.end).align(quote)
+        local = Aligner(text, hint.start, hint.end, page_number_spans(doc, hint.start, hint.end)).align(quote)
         if local.status in ("exact", "normalised"):
             return local
     elif hint is not None and 0 <= hint.start <= hint.end <= len(text):
         # Read outside the block: a list row's department (the table's caption), the prose that explains a
         # table's project (its 项目概述 pages before the table). There is nowhere else to look.
-        return Aligner(text, hint.start, hint.end).align(quote)
+        return Aligner(text, hint.start, hint.end, page_number_spans(doc, hint.start, hint.end)).align(quote)
     return aligner.align(quote)

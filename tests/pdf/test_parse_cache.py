@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from llmextract.core.document import Document
+from llmextract.extract import Reading
 from llmextract.ingest import load_document
 from llmextract.ingest.cache import ParseCache
+from llmextract.pipeline import Config, process
+from llmextract.settings import ExtractorKind
 
 PDF = Path(__file__).parents[1] / "fixtures" / "pdf" / "上海市普陀区商务委员会25年预算.pdf"
 
@@ -64,3 +68,31 @@ def test_a_cache_that_cannot_be_written_never_fails_the_load(tmp_path: Path):
     cache = ParseCache(blocker / "cache")
     doc = load_document(PDF, page_workers=1, cache=cache)
     assert doc.pages and cache.misses == 1
+
+
+class _NoRecords:
+    """A test double: an extractor that says it is the rules kind but reads nothing."""
+
+    kind = ExtractorKind.rules
+    label = "no-records"
+
+    async def read(self, doc: Document) -> Reading:
+        return Reading()
+
+    async def aclose(self) -> None:
+        return None
+
+
+def test_a_rerun_with_another_setting_loads_the_checks_and_the_rules_reading(tmp_path: Path):
+    cache = ParseCache(tmp_path)
+    doc = load_document(PDF, page_workers=1, cache=cache)
+    first = process(doc, Config(extractor="rules"), cache=cache)
+    assert (cache.hits, cache.misses) == (0, 3)  # the document, its checks, the rules reading
+    second = process(doc, Config(extractor="rules", review_threshold=0.99), cache=cache)
+    assert (cache.hits, cache.misses) == (2, 3)
+    assert first.records and [r.record for r in second.records] == [r.record for r in first.records]
+    assert second.findings == first.findings and second.checks == first.checks
+    assert sum(r.needs_review for r in second.records) >= sum(r.needs_review for r in first.records)
+    # Another extractor's reading never comes from the cache, even one that calls itself rules.
+    other = process(doc, Config(extractor="rules"), extractor=_NoRecords(), cache=cache)
+    assert other.records == [] and other.findings == first.findings

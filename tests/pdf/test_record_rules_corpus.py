@@ -80,6 +80,10 @@ def test_every_text_field_is_found_where_it_points(checked):
         for path, grounding in record.field_grounding.items():
             assert grounding.status in ("exact", "normalised"), (record.name, path)
             loc = record.field_locations[path]
+            if loc.end <= record.location.start:
+                # Read from the prose that explains the table's project (项目概述, 立项依据 … on pages before it); the
+                # grounding above says the text is there.
+                continue
             assert record.location.start <= loc.start < loc.end <= record.location.end
 
 

@@ -118,12 +118,12 @@ def test_compare_names_what_changed_and_keeps_heldout_in_totals(corpus):
 def test_hangs_and_exceptions_are_failures_and_the_run_goes_on(corpus, tmp_path, monkeypatch):
     real_run = corpus._run
 
-    def flaky(path, config):
+    def flaky(path, config, cache_dir=None):
         if "hang" in path.name:
             time.sleep(60)
         if "bad" in path.name:
             raise ValueError("unreadable table")
-        return real_run(path, config)
+        return real_run(path, config, cache_dir)
 
     monkeypatch.setattr(corpus, "_run", flaky)
     for name in ("hang.txt", "bad.txt", "good.txt"):
