@@ -63,6 +63,8 @@ def run_oracle_document(
         cut_replies=server.stats.cut,
         unplaced_gold_items=server.unplaced,
         gold_records_never_asked=server.never_answered,
+        # A chunk's record that continues a project printed before it and was never merged with it.
+        records_without_name=sum(1 for r in clean.records if not r.record.name.strip()),
     )
     faults = float(suite.oracle.get("faults", 0))
     if faults:
