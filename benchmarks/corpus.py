@@ -17,11 +17,12 @@ records than 项目名称 labels or than the prose discloses, records without in
 Held-out documents (evals/heldout.txt, paths relative to the corpus's more/ folder) are run but shown only as
 masked rows at the end of the list and in separate totals; ``--show-heldout`` unmasks them (for the lead only).
 
-``--out DIR`` receives corpus.csv and corpus.json; ``--compare OLD.json`` prints what changed per document and
-in total against an earlier corpus.json; ``--twice`` is what a rerun of ``llmextract run`` with another setting
-costs: the first run keeps every parsed PDF in a fresh parse cache (as a run keeps OUT/parse-cache), the second
-runs with another review threshold and loads them; it prints both wall times and their ratio (target ≥ 10×).
-Without ``--twice`` nothing is cached: every document is parsed.
+``--out DIR`` receives corpus.csv, corpus.json and corpus.html (one page, offline: per document, records against
+the signals, errors and seconds per page, as bars; held-out documents only in the totals); ``--compare OLD.json``
+prints what changed per document and in total against an earlier corpus.json; ``--twice`` is what a rerun of
+``llmextract run`` with another setting costs: the first run keeps every parsed PDF in a fresh parse cache (as a
+run keeps OUT/parse-cache), the second runs with another review threshold and loads them; it prints both wall
+times and their ratio (target ≥ 10×). Without ``--twice`` nothing is cached: every document is parsed.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from typing import Any
 from llmextract.batch.discover import discover
 from llmextract.core.document import Document
 from llmextract.core.errors import ConfigError
+from llmextract.evals.overview import overview_page
 from llmextract.evals.signals import read_signals
 from llmextract.ingest import ParseCache, load_document
 from llmextract.pipeline import Config, DocumentResult, process
@@ -147,7 +149,7 @@ def documents(dirs: list[Path]) -> list[tuple[str, Path]]:
         if root.is_file():
             out.append((root.name, root))
             continue
-        supported, _ = discover(root)
+        supported = discover(root).supported
         out.extend((str(p.relative_to(root)), p) for p in supported)
     return out
 
@@ -401,6 +403,7 @@ CSV_COLUMNS = [
 
 def write_outputs(out: Path, rows: list[dict[str, Any]], meta: dict[str, Any]) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    (out / "corpus.html").write_text(html_page(rows, meta), encoding="utf-8")
     (out / "corpus.json").write_text(
         json.dumps({**meta, "documents": rows}, ensure_ascii=False, indent=1), encoding="utf-8"
     )
@@ -414,6 +417,26 @@ def write_outputs(out: Path, rows: list[dict[str, Any]], meta: dict[str, Any]) -
                 if key in flat:
                     flat[key] = json.dumps(flat[key], ensure_ascii=False)
             writer.writerow(flat)
+
+
+def html_page(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    """corpus.html: the totals, then one row per visible document, most suspicious first."""
+    t = meta["totals"]["in_sample"]
+    failures = ", ".join(f"{k} {v}" for k, v in t["failures"].items()) or "none"
+    notes = [
+        f"{meta['generated']} · {meta['extractor']} extractor · corpus {', '.join(meta['corpus'])}",
+        f"documents {t['documents']} · failures: {failures} · records {t['records']} · indicators {t['indicators']}",
+        f"errors {t['errors']} (per document mean {t['errors_per_document']['mean']}, median "
+        f"{t['errors_per_document']['median']}) · {t['seconds_per_page']} s per page over {t['pages']} pages",
+    ]
+    held = meta["totals"].get("held_out")
+    if held:
+        notes.append(
+            f"held-out (not shown): {held['documents']} documents, records {held['records']}, "
+            f"errors {held['errors']}, failures {held['failures']}"
+        )
+    visible = [r for r in rows if r["document"] != MASKED]
+    return overview_page("Corpus benchmark", visible, notes)
 
 
 # --- comparison ---------------------------------------------------------------------------------------------
@@ -536,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{wall / second:.1f}× faster (target ≥ 10×)"
         )
     write_outputs(args.out, shown, meta)
-    print(f"wrote {args.out / 'corpus.csv'} and {args.out / 'corpus.json'}")
+    print(f"wrote {args.out / 'corpus.csv'}, {args.out / 'corpus.json'} and {args.out / 'corpus.html'}")
     if old is not None:
         print(f"\nchanges against {args.compare}:")
         for line in compare(old, {**meta, "documents": shown}):

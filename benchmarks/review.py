@@ -139,22 +139,30 @@ def main() -> int:
         server, thread, base = serve(run_dir)
         try:
             with httpx.Client(base_url=base, timeout=30) as client:
-                client.get("/")  # warm up: templates compiled, the first page's lines kept
+                client.get("/?view=all")  # warm up: templates compiled, the first page's lines kept
                 picks = _spread(keys, args.samples)
                 in_filter = _spread(warned, args.samples)
                 outside = _spread(unwarned, args.samples)
                 pages = -(-len(keys) // PAGE_SIZE)
+                # view=all: every record of the run (the default queue holds only those that need review)
                 kinds: list[tuple[str, Callable[[int], str]]] = [
                     ("baseline: static file (review.css)", lambda i: "/static/review.css"),
-                    ("record page", lambda i: f"/record/{picks[i]}"),
-                    ("record page, queue filtered by severity", lambda i: f"/record/{in_filter[i]}?severity=warning"),
+                    ("record page", lambda i: f"/record/{picks[i]}?view=all"),
+                    (
+                        "record page, queue filtered by severity",
+                        lambda i: f"/record/{in_filter[i]}?view=all&severity=warning",
+                    ),
                     (
                         "record page outside its filtered queue (just decided)",
-                        lambda i: f"/record/{outside[i]}?severity=warning",
+                        lambda i: f"/record/{outside[i]}?view=all&severity=warning",
                     ),
-                    (f"queue, a page of {PAGE_SIZE} not shown before", lambda i: f"/?page={2 + i % (pages - 1)}"),
-                    ("queue, the first page again", lambda i: "/"),
-                    (f"queue filtered by rule {rule}, shown before", lambda i: f"/?rule={rule}"),
+                    (
+                        f"queue, a page of {PAGE_SIZE} not shown before",
+                        lambda i: f"/?view=all&page={2 + i % (pages - 1)}",
+                    ),
+                    ("queue, the first page again", lambda i: "/?view=all"),
+                    (f"queue filtered by rule {rule}, shown before", lambda i: f"/?view=all&rule={rule}"),
+                    ("queue of the records that need review, first page", lambda i: "/"),
                 ]
                 baseline = None
                 for label, urls in kinds:

@@ -18,7 +18,15 @@ from llmextract.core.findings import Finding
 from llmextract.core.locations import Location
 from llmextract.core.numbers import parse_indicator_value
 from llmextract.core.paths import FieldPath
-from llmextract.core.records import FieldAgreement, Funding, FundingSources, Indicator, ProjectRecord
+from llmextract.core.records import (
+    FieldAgreement,
+    FieldGrounding,
+    Funding,
+    FundingSources,
+    Indicator,
+    NumberCheck,
+    ProjectRecord,
+)
 from llmextract.core.usage import Usage
 from llmextract.ingest import load_document
 from llmextract.ingest.files import InputFile
@@ -99,9 +107,10 @@ def _indicator(doc: Document, level2: str, name: str, value_raw: str, cell: str,
 
 
 def pdf_records(doc: Document) -> list[tuple[ProjectRecord, float, bool]]:
-    """Two projects of the 国家信访局 budget: one misread (2,134.78 for 2,134.87, which the LLM read right), one
-    read right. The misread one has two indicators both named 设备完好率 (the second a made-up reading of the
-    ≤4小时 cell): two fields, by ordinal."""
+    """Three projects of the 国家信访局 budget: one misread (2,134.78 for 2,134.87, which the LLM read right), one
+    read right, both to review, and one that needs no review. The misread one has two indicators both named
+    设备完好率 (the second a made-up reading of the ≤4小时 cell): two fields, by ordinal. Its evidence (grounding,
+    number checks) is given here as the verifier would give it."""
     first = doc.text.index("信息化运行维护绩效目标表")
     second = doc.text.index("信访综合保障经费绩效目标表")
     third = doc.text.index("信访业务培训绩效目标表")
@@ -133,6 +142,15 @@ def pdf_records(doc: Document) -> list[tuple[ProjectRecord, float, bool]]:
             "funding.sources.carried_over": _cell(doc, "750.00", first),
         },
         agreement={total_path: FieldAgreement(status="disagreed", rules="2134.78", llm="2134.87")},
+        field_grounding={
+            "name": FieldGrounding(status="exact", score=1.0),
+            "department": FieldGrounding(status="exact", score=1.0),
+            "indicators[1].value_raw": FieldGrounding(status="exact", score=1.0),
+        },
+        number_checks={
+            total_path: NumberCheck(status="contradicted", rules=["record.sources-sum"], note="1384.87 + 750.00"),
+            "indicators[1].value": NumberCheck(status="not_checkable"),
+        },
     )
     rid = misread.record_id
     misread = misread.model_copy(
@@ -172,7 +190,16 @@ def pdf_records(doc: Document) -> list[tuple[ProjectRecord, float, bool]]:
             "funding.annual_total": _cell(doc, "2,706.79", second),
         },
     )
-    return [(misread, 0.35, True), (right, 0.6, True)]
+    fourth = doc.pages[doc.page_at(third) - 1].end
+    settled = ProjectRecord(
+        doc_id=doc.doc_id,
+        location=doc.location(third, fourth),
+        name="信访业务培训",
+        funding=Funding(unit="万元", annual_total=Decimal("118.01")),
+        extractor="rules",
+        field_locations={"name": _cell(doc, "信访业务培训", third)},
+    )
+    return [(misread, 0.35, True), (right, 0.6, True), (settled, 0.9, False)]
 
 
 def key_of(record: ProjectRecord, config: Config = RULES) -> str:
@@ -218,10 +245,10 @@ def build_pdf_run(run_dir: Path) -> tuple[RunStore, dict[str, str]]:
     return store, keys
 
 
-def build_many_run(run_dir: Path, n: int) -> tuple[RunStore, list[str]]:
+def build_many_run(run_dir: Path, n: int, threshold: float = 1.0) -> tuple[RunStore, list[str]]:
     """A text export listing ``n`` projects, one record each, confidence rising with the number (so the queue
-    lists them in order); every third has a ``record.sources-sum`` error. Returns the store and the keys in
-    queue order."""
+    lists them in order); every third has a ``record.sources-sum`` error; those below ``threshold`` need review.
+    Returns the store and the keys in queue order."""
     data = "".join(f"项目名称\t测试项目{i:03d}\n" for i in range(n)).encode()
     doc = ingest_text(InputFile(Path("/data/many.txt"), data, "text"))
     scored = []
@@ -233,7 +260,8 @@ def build_many_run(run_dir: Path, n: int) -> tuple[RunStore, list[str]]:
         if i % 3 == 0:
             error = Finding(rule_id="record.sources-sum", severity="error", message="m", record_id=record.record_id)
             record = record.model_copy(update={"findings": [error]})
-        scored.append((record, round(0.1 + 0.8 * i / n, 4), True))
+        confidence = round(0.1 + 0.8 * i / n, 4)
+        scored.append((record, confidence, confidence < threshold))
     store = RunStore(run_dir)
     save(store, doc, scored, data)
     return store, [key_of(r) for r, _, _ in scored]

@@ -50,6 +50,7 @@ class BatchSummary:
     skipped: int = 0
     failed: int = 0
     unsupported: int = 0
+    outside: int = 0  # links leading out of the input directory, not followed
     records: int = 0
     needs_review: int = 0
     errors: int = 0
@@ -61,10 +62,11 @@ class BatchSummary:
     exports: list[Path] = field(default_factory=list)
 
     def add(self, event: DocumentEvent) -> None:
+        """Count a document; one skipped (done before) brings what it holds, so a resumed run's summary is the
+        run's, not only this invocation's."""
         if event.status == "skipped":
             self.skipped += 1
-            return
-        if event.status == "failed":
+        elif event.status == "failed":
             self.failed += 1
             self.failures.append((event.source, event.error or ""))
         else:
@@ -89,11 +91,12 @@ def run_batch(
     on_start: Callable[[int], None] | None = None,
     on_document: Listener | None = None,
     csv_too: bool = False,
+    xlsx_too: bool = False,
     parse_cache: bool = True,
 ) -> BatchSummary:
     """Process every supported file under ``root`` into the run directory ``out``. ``parse_cache``: keep parsed
     documents in the run (``out/parse-cache``) and load them from there on a rerun with other settings."""
-    return asyncio.run(_run(root, out, config, engine, on_start, on_document, csv_too, parse_cache))
+    return asyncio.run(_run(root, out, config, engine, on_start, on_document, csv_too, xlsx_too, parse_cache))
 
 
 async def _run(
@@ -104,11 +107,13 @@ async def _run(
     on_start: Callable[[int], None] | None,
     on_document: Listener | None,
     csv_too: bool,
+    xlsx_too: bool,
     parse_cache: bool,
 ) -> BatchSummary:
     started = time.perf_counter()
-    files, unsupported = discover(root, exclude=out)
-    summary = BatchSummary(files=len(files), unsupported=len(unsupported))
+    found = discover(root, exclude=out)
+    files = found.supported
+    summary = BatchSummary(files=len(files), unsupported=len(found.unsupported), outside=len(found.outside))
     if on_start is not None:
         on_start(len(files))
     fingerprint = config.fingerprint()
@@ -131,7 +136,7 @@ async def _run(
                 data = path.read_bytes()
                 doc_id = hashlib.sha256(data).hexdigest()
                 if store.is_done(doc_id, fingerprint):
-                    report(DocumentEvent(str(path), "skipped"))
+                    report(DocumentEvent(str(path), "skipped", **store.document_counts(doc_id, fingerprint)))
                     continue
                 await window.acquire()
                 task = asyncio.create_task(_one(path, doc_id, config, engine, llm, store, report, cache_dir))
@@ -141,7 +146,7 @@ async def _run(
         finally:
             if llm is not None:
                 await llm.aclose()
-        summary.exports = export_run(store, out, csv_too=csv_too)
+        summary.exports = export_run(store, out, csv_too=csv_too, xlsx_too=xlsx_too)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import threading
 import time
 import webbrowser
@@ -59,11 +61,34 @@ def review_command(
         app = create_app(
             run, reviewer=reviewer, reverify=reverify_with_threshold(threshold), allowed_hosts=frozenset({host})
         )
+        listening = _listen(host, port)
     if host not in LOOPBACK:
         err_console.print(f"[yellow]warning:[/] serving on {host}: anyone who can reach it can change the run")
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     threading.Thread(target=_announce, args=(server, host, not no_browser), daemon=True).start()
-    server.run()
+    server.run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound here so that a port in use is one line and exit 2, not uvicorn's log."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}: {exc.strerror}", hint="use --host 127.0.0.1") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"port {port} on {host} is already in use (another review server?)",
+                hint=f"stop it, or pick another port: --port {port + 1} (or --port 0 for any free one)",
+            ) from None
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint="use another --port") from None
+    return sock
 
 
 def _announce(server: uvicorn.Server, host: str, open_browser: bool) -> None:

@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from llmextract.cli.output import console, print_json
+from llmextract.core.catalogue import CHINESE
 from llmextract.verify import RULES
 
 
@@ -14,7 +15,12 @@ def rules_command(
 ) -> None:
     """List the verifier's rules: stable id, severity of a failure, and what each checks."""
     if as_json:
-        print_json([{"id": r.id, "severity": r.severity, "description": r.description} for r in RULES])
+        print_json(
+            [
+                {"id": r.id, "severity": r.severity, "description": r.description, "description_zh": CHINESE[r.id]}
+                for r in RULES
+            ]
+        )
         return
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("rule")

@@ -43,13 +43,16 @@ def run_command(
         "--no-cache",
         help="Parse every file again (no OUT/parse-cache) and ask the LLM again instead of using cached replies.",
     ),
-    csv: bool = typer.Option(False, "--csv", help="Also write the tables as CSV."),
+    csv: bool = typer.Option(False, "--csv", help="Also write the tables as CSV (UTF-8 with BOM, for Excel)."),
+    xlsx: bool = typer.Option(False, "--xlsx", help="Also write run.xlsx: projects, indicators, findings sheets."),
 ) -> None:
     """Process every supported file under DIR; rerun the same command to resume after an interruption.
 
     Exit code 1 when any document failed (see OUT/errors.jsonl), 0 otherwise.
     """
     with user_errors():
+        if not directory.exists():
+            raise InputPathError("no such directory", hint="check the path", path=str(directory))
         if not directory.is_dir():
             raise InputPathError(
                 "not a directory", hint="use `llmextract extract FILE` for one file", path=str(directory)
@@ -62,7 +65,7 @@ def run_command(
             err_console.print("no LLM endpoint configured: using the rules extractor", soft_wrap=True)
         pool: Engine = RayEngine(address, workers) if engine is EngineChoice.ray else LocalEngine(workers)
         try:
-            summary = _run_with_progress(directory, out, config, pool, csv, not no_cache)
+            summary = _run_with_progress(directory, out, config, pool, csv, xlsx, not no_cache)
         finally:
             pool.close()
     _print_summary(summary, out)
@@ -70,7 +73,7 @@ def run_command(
 
 
 def _run_with_progress(
-    directory: Path, out: Path, config: Config, engine: Engine, csv: bool, parse_cache: bool
+    directory: Path, out: Path, config: Config, engine: Engine, csv: bool, xlsx: bool, parse_cache: bool
 ) -> BatchSummary:
     interactive = err_console.is_terminal
     progress = Progress(
@@ -119,6 +122,7 @@ def _run_with_progress(
             on_start=on_start,
             on_document=on_document,
             csv_too=csv,
+            xlsx_too=xlsx,
             parse_cache=parse_cache,
         )
 
@@ -127,6 +131,7 @@ def _print_summary(s: BatchSummary, out: Path) -> None:
     console.print(
         f"{s.files} files: {s.done} processed, {s.skipped} already done, {s.failed} failed"
         + (f", {s.unsupported} unsupported skipped" if s.unsupported else "")
+        + (f", {s.outside} links out of the folder not followed" if s.outside else "")
         + f" in {s.seconds:.1f}s"
     )
     console.print(

@@ -211,3 +211,53 @@ RULES: tuple[Rule, ...] = (
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+# What each rule checks, in Chinese: the review UI speaks Chinese and names each finding by this line and its id
+# (every rule of RULES has one; a test checks).
+CHINESE: dict[str, str] = {
+    "table.code-hierarchy": "科目编码层级：每个类（3位编码）等于其款之和，每个款等于其项之和",
+    "table.total-of-classes": "合计行逐列等于各类行之和",
+    "table.basic-plus-project": "每一行：合计 = 基本支出 + 项目支出",
+    "table.personnel-plus-public": "每一行：基本支出（或合计）= 人员经费 + 公用经费",
+    "table.summary-balance": "收支总表 / 财政拨款收支总表：收入总计 = 支出总计",
+    "table.summary-columns": "收支总表逐列：各项之和 = 本年收入（支出）合计，本年合计 + 结转/结余 = 总计",
+    "table.sources-sum": "收入表 / 基本支出表 / 项目支出表：每一行合计 = 各资金来源列之和",
+    "table.three-public-parts": "三公经费：合计 = 因公出国（境）+ 公务接待 + 公务用车；公务用车 = 购置 + 运行",
+    "table.project-list-total": "项目支出表的合计行等于各项目之和",
+    "table.parsed": "找到了标准表格，但未能读出其中的行",
+    "table.reading-suspect": "表格读数可信度：金额列都在表头下、各行可识别且表内关系大多成立；否则只报这一条警告，"
+    "该表的核查记为无法核查，也不据其数字报告跨表、文字或记录错误",
+    "cross.expenditure-total": "支出表合计 = 收支总表本年支出合计 = 收入表合计",
+    "cross.summary-classes": "收支总表的每个支出项目（一、一般公共服务支出…）= 支出表中该类的合计（仅预算）",
+    "cross.basic-economic": "一般公共预算支出表的基本支出 = 基本支出经济分类表的合计",
+    "cross.project-list": "项目支出表之和 = 支出表（或一般公共预算支出表）的项目支出",
+    "cross.rows-by-code": "按科目编码列出的收入表与支出表，每个编码的合计相同（仅预算）",
+    "cross.admin-cost": "机关运行经费 = 基本支出经济分类表的公用经费（常见模板）",
+    "prose.change-rate": "文字说明中的增减额与增减幅度一致：幅度 = 增减额 ÷（本年 ∓ 增减额）",
+    "prose.share": "文字说明中的占比（占x%）= 金额 ÷ 文中所述总额",
+    "prose.completion-rate": "完成年初预算的x% = 决算数 ÷ 同句所述年初预算数",
+    "prose.rounding": "百分比与计算值只差末位一个单位（截断或为凑足100%调整）：属于舍入，不是错误",
+    "prose.components-sum": "“其中”所列各部分之和等于总额（“主要包括/等”时不超过总额）",
+    "prose.amount-in-table": "文字说明中基本支出/项目支出/人员经费/公用经费/三公/机关运行经费的金额与表格一致",
+    "prose.project-count": "文字说明中二级项目的个数和金额与项目支出表一致",
+    "prose.disclosed-project-tables": "文字说明中公开的项目绩效目标表个数与文档一致",
+    "grounding.not-found": "记录的文本字段或指标能在其所在文本块中找到",
+    "record.sources-sum": "项目的各资金来源之和等于其年度（及实施期）资金总额",
+    "record.period-ge-annual": "实施期资金总额 ≥ 年度资金总额",
+    "record.period-unfilled": "实施期资金总额印为 0 而年度资金总额不为 0：未填写或有误（不作核实）",
+    "record.funding-vs-project-list": "项目的年度资金总额等于项目支出表中同名项目的金额（元 ↔ 万元换算）",
+    "record.project-list-name": "项目名称在绩效目标表和项目支出表中写法一致",
+    "record.disclosed-amount": "公开的项目绩效目标涉及金额 = 各项目表年度资金总额之和",
+    "record.indicator-arithmetic": "指标中明确的数量 × 单价（如26座 × ≤7.5万元/座）与项目资金相符",
+    "record.dept-table-sum": "部门整体支出绩效目标表：合计 = 各资金来源之和 = 基本支出 + 项目支出",
+    "record.dept-vs-prose": "部门整体表的合计/基本支出/项目支出与文字说明和支出表一致",
+    "record.evaluation-balance": "自评表：预算 − 实际使用 = 结余；执行率 = 执行数 ÷ 预算数",
+    "record.evaluation-scores": "自评表：各指标分值和得分之和等于总分（且得分 ≤ 分值）",
+    READING_INCOMPLETE: "记录缺少其表格明显印有的名称、资金或指标（读取有遗漏）：需要审核",
+    HYBRID_DISAGREEMENT: "规则读取与 LLM 读取的字段不一致：附两种读数，需要审核",
+    LLM_FAILED: "LLM 未能读取该区域（接口或回复失败）：相关记录需要审核",
+    BLOCK_FAILED: "读取某个项目块时出错：该块没有记录，文档其余部分照常读取",
+    TABLE_PARSE_FAILED: "解析某张表格时出错：依赖它的核查无法进行",
+    PROSE_PARSE_FAILED: "解析某段文字说明时出错：其中的数字未核查",
+    RULE_FAILED: "某条核查规则出错：它要核查的数字无法核查，其他规则照常运行",
+}

@@ -119,13 +119,27 @@ class Document:
         return self.pages[max(i, 0)].number
 
     def location(self, start: int, end: int, bbox: BBox | None = None) -> Location:
-        """A Location for the span; the bbox defaults to the union of the PDF lines the span touches."""
+        """A Location for the span; the bbox defaults to the union of what the span touches on its PDF page:
+        the table cells it covers (a value in a table row is boxed in its cell, not across the row), and
+        the whole of each text line."""
         page = self.page_at(start)
         if bbox is None and self.kind == "pdf":
             # A bbox lives on one page: a span that runs onto the next page is boxed on its first page.
-            lines = self.lines_in(start, end)
-            bbox = union_bbox([ln.bbox for ln in lines if ln.bbox is not None and ln.page == page])
+            boxes = [b for ln in self.lines_in(start, end) if ln.page == page for b in self._boxes(ln, start, end)]
+            bbox = union_bbox(boxes)
         return Location(doc_id=self.doc_id, page=page, start=start, end=end, bbox=bbox)
+
+    def _boxes(self, line: Line, start: int, end: int) -> list[BBox]:
+        """The boxes of ``line`` the span covers: its cells' for a table row, else the line's own."""
+        if line.table is not None and line.table < len(self.tables):
+            cells = [
+                c.bbox
+                for c in self.tables[line.table].cells
+                if c.bbox is not None and line.start <= c.start <= line.end and _overlaps(c.start, c.end, start, end)
+            ]
+            if cells:
+                return cells
+        return [line.bbox] if line.bbox is not None else []
 
     def lines_in(self, start: int, end: int) -> list[Line]:
         """Lines overlapping the span ``[start, end)`` (a zero-width span touches its line)."""
@@ -150,3 +164,10 @@ class Document:
             "tables": [asdict(t) for t in self.tables],
             "text": self.text,
         }
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """Half-open spans overlap; a zero-width span overlaps the span it sits in (or at the end of)."""
+    if b_start == b_end:
+        return a_start <= b_start <= a_end
+    return a_start < b_end and b_start < a_end

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-Comparator = Literal[">=", "<=", ">", "<", "="]
+# "≈": about (≈100%, 约50人, 100人左右) — a target stated as approximate, not a bound.
+Comparator = Literal[">=", "<=", ">", "<", "=", "≈"]
 
 UNIT_SCALE: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 
@@ -30,23 +31,42 @@ _PREFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
     ("⩽", "<="),
     ("≧", ">="),
     ("≦", "<="),
+    ("≮", ">="),
+    ("≯", "<="),
+    ("≈", "≈"),
+    ("≌", "≈"),
+    ("不得低于", ">="),
+    ("不得少于", ">="),
     ("不低于", ">="),
     ("不少于", ">="),
     ("不小于", ">="),
     ("大于等于", ">="),
+    ("至少", ">="),
+    ("最少", ">="),
+    ("不得高于", "<="),
+    ("不得超过", "<="),
     ("不高于", "<="),
     ("不超过", "<="),
+    ("未超过", "<="),
     ("不多于", "<="),
     ("不大于", "<="),
     ("小于等于", "<="),
+    ("至多", "<="),
+    ("最多", "<="),
     ("大于", ">"),
     ("高于", ">"),
     ("超过", ">"),
     ("小于", "<"),
     ("低于", "<"),
+    ("不足", "<"),
+    ("约为", "≈"),
+    ("大约", "≈"),
+    ("约", "≈"),
+    ("~", "≈"),
     (">", ">"),
     ("<", "<"),
     ("=", "="),
+    ("等于", "="),
     ("达到", ">="),
 )
 _SUFFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
@@ -55,7 +75,12 @@ _SUFFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
     ("及以下", "<="),
     ("以内", "<="),
     ("以下", "<="),
+    ("左右", "≈"),
 )
+# Prefixes that are comparators only before a number: "约50人" is about 50, "约束…" and "~" in text are words.
+_BEFORE_DIGITS = frozenset({"约", "约为", "大约", "~"})
+# Words before a value that say how it is held, not which way: "控制在5%以内" is "≤5%" by its suffix.
+_NEUTRAL_PREFIXES = ("控制在", "保持在", "维持在")
 _VALUE_UNIT = re.compile(r"^(?P<num>[+-]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s].*)?$")
 # A unit holding more numbers or a list separator means the text states several quantities.
 _NOT_A_UNIT = re.compile(r"[\d,;。，；]")
@@ -121,19 +146,21 @@ class ParsedValue:
 
 
 def parse_indicator_value(raw: str) -> ParsedValue:
-    """Split "≥95%", "<10017元/年", "≤7.5万元/座", "6名", "不低于90%", "100人以上" into parts.
+    """Split "≥95%", "<10017元/年", "≤7.5万元/座", "6名", "不低于90%", "100人以上", "≈100%" into parts.
 
     Text that is not a quantity ("及时", "提升", "2025年4月底前完成") has no number: value None.
     """
     s = half_width(raw).strip().replace(" ", "")
     comparator: Comparator | None = None
+    s = next((s[len(w) :] for w in _NEUTRAL_PREFIXES if s.startswith(w)), s)
     for word, comp in _PREFIX_COMPARATORS:
-        if s.startswith(word):
+        if s.startswith(word) and (word not in _BEFORE_DIGITS or s[len(word) : len(word) + 1].isdigit()):
             comparator, s = comp, s[len(word) :]
             break
     for word, comp in _SUFFIX_COMPARATORS:
-        if s.endswith(word) and comparator is None:
-            comparator, s = comp, s[: -len(word)]
+        if s.endswith(word):
+            # a prefix comparator wins ("不低于90%以上" is ≥90%); the suffix is no part of the unit either way
+            comparator, s = comparator or comp, s[: -len(word)]
             break
     if _DATE_LIKE.search(s):
         return ParsedValue(comparator, None, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from llmextract.evals import overview
 from llmextract.evals.compare import Change
 
 
@@ -195,9 +196,12 @@ def to_html(report: dict[str, Any], markdown: str) -> str:
         _bars("mutations located, by kind and area", mutation),
     ]
     title = html.escape(f"Eval report: {report['suite']['name']}")
+    documents = [{"document": d["source"], **d} for d in report["documents"] if "skipped" not in d]
     return (
         f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>'
-        "<style>body{font-family:sans-serif;margin:2em;max-width:1100px}svg{display:block;margin:1em 0}"
-        "pre{white-space:pre-wrap;background:#f6f6f6;padding:1em}</style></head><body>"
-        f"<h1>{title}</h1>{''.join(charts)}<pre>{html.escape(markdown)}</pre></body></html>\n"
+        "<style>body{font-family:sans-serif;margin:2em;max-width:1100px}.charts svg{display:block;margin:1em 0}"
+        f"pre{{white-space:pre-wrap;background:#f6f6f6;padding:1em}}{overview.STYLE}</style></head><body>"
+        f"<h1>{title}</h1><h2>Documents: records against what each document shows, errors, time per page</h2>"
+        f"{overview.overview_table(documents)}"
+        f'<div class="charts">{"".join(charts)}</div><pre>{html.escape(markdown)}</pre></body></html>\n'
     )

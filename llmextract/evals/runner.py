@@ -23,6 +23,7 @@ from llmextract import __version__
 from llmextract.core.catalogue import LLM_FAILED, READING_RULES
 from llmextract.evals.metrics import score_extraction, score_verifier
 from llmextract.evals.mutation_eval import run_mutations
+from llmextract.evals.signals import read_signals
 from llmextract.evals.suite import Suite, SuiteDocument, SuiteError
 from llmextract.evals.tally import DEFINITIONS, TOLERANCES, Tally, rates
 from llmextract.ingest import load_document
@@ -180,6 +181,10 @@ def _run_document(
         "kind": result.doc.kind,
         "gold": str(entry.gold) if gold_loader else None,
         "records": len(result.records),
+        "pages": len(result.doc.pages),
+        "seconds": round(tally.wall_time_s, 2),
+        "errors": result.count("error"),
+        "signals": read_signals(result.doc).to_dict(),
         # LLM and hybrid runs: blocks whose LLM reading failed (hybrid keeps the rules reading for them).
         "llm_failures": sum(f.rule_id == LLM_FAILED for f in result.all_findings),
     }

@@ -22,6 +22,7 @@ from llmextract.core.document import Document
 from llmextract.core.errors import CorruptPDFError, EmptyFileError, NoTextLayerError
 from llmextract.ingest.builder import DocumentBuilder
 from llmextract.ingest.files import InputFile
+from llmextract.ingest.pdf_damage import check_streams
 from llmextract.ingest.pdf_objects import PdfplumberReader
 from llmextract.ingest.pdf_page import PageContent, PageData, TableContent, parse_page
 from llmextract.ingest.pdf_pdfium import PdfiumReader
@@ -58,6 +59,7 @@ def open_reader(data: bytes, path: str, reader: Reader = DEFAULT_READER) -> Page
 def ingest_pdf(source: InputFile, page_workers: int | None = None, reader: Reader = DEFAULT_READER) -> Document:
     """Read a PDF into a Document. ``page_workers``: processes for large PDFs (None: one per core)."""
     path = str(source.path)
+    check_streams(source.data, path)  # a reader would read around the damage without a word
     with closing(open_reader(source.data, path, reader)) as pdf:
         n_pages = len(pdf)
         if not n_pages:

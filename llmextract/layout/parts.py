@@ -1,7 +1,9 @@
 """The parts of a disclosure found by their titles: 第X部分 sections, standard tables, 情况说明, target tables.
 
 Titles are matched by what they say, not by their number ("表一", "预算01表", "公开表11" and untitled
-variants all occur), and table-of-contents lines (dot leaders, trailing page numbers) are not parts.
+variants all occur), and table-of-contents lines (dot leaders, trailing page numbers) are not parts, nor are
+the entries of a list of titles (a 目录 without page numbers, a section's list of its tables): a title is a part
+when its content follows it, not the next title.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def detect_parts(doc: Document) -> list[Part]:
             parts.append(part)
     parts.extend(find_project_tables(doc))
     parts.sort(key=lambda p: p.start)
-    return _merge_repeated_titles(_drop_toc_pages(doc, parts))
+    return _merge_repeated_titles(_drop_title_lists(doc, _drop_toc_pages(doc, parts)))
 
 
 def find_project_tables(doc: Document) -> list[Part]:
@@ -189,3 +191,57 @@ def _drop_toc_pages(doc: Document, parts: list[Part]) -> list[Part]:
         return parts
     toc_pages = {ln.page for ln in doc.lines if _TOC_TITLE.match(ln.text.strip())}
     return [p for p in parts if p.page not in toc_pages]
+
+
+# The numbering of an entry of a list of titles, by level: 第一部分 / 一、 / （一） / 表1. / 1、 / 附件.
+_LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(r"^第[一二三四五六七八九十]+部分")),
+    ("cn", re.compile(r"^[一二三四五六七八九十]+[、.．]")),
+    ("paren", re.compile(r"^[（(][一二三四五六七八九十\d]+[）)]")),
+    ("table", re.compile(r"^表\d{1,2}[.．、:：]?")),
+    ("num", re.compile(r"^\d{1,2}[.．、]")),
+    ("annex", re.compile(r"^附件")),
+)
+_PAGE_NUMBER = re.compile(r"^[-—－\s]*\d{1,4}[-—－\s]*$")
+_MIN_LIST = 3  # titles in a row that make a list; a heading and a table's own title are only two
+
+
+def _drop_title_lists(doc: Document, parts: list[Part]) -> list[Part]:
+    """Drop titles that stand in a list: a run of title lines (numbered entries, recognised titles; blank lines
+    and page numbers between them, across page breaks) naming at least three parts, two of them numbered alike
+    (一、二、…, 表1 表2 …), with no content of theirs in between. A real title is followed by its table or its
+    text, which ends the run; so does a title the run has already named (the list is over, the document itself
+    begins). A chain of headings (第三部分, its title, 一、…) names parts of different levels: not a list."""
+    spans: list[tuple[int, int]] = []
+    run: list[Line] = []
+    named: dict[tuple[str, str], str | None] = {}
+
+    def close() -> None:
+        levels = [level for level in named.values() if level is not None]
+        if len(named) >= _MIN_LIST and any(levels.count(level) >= 2 for level in levels):
+            spans.append((run[0].start, run[-1].end))
+        run.clear()
+        named.clear()
+
+    for i, line in enumerate(doc.lines):
+        text = line.text.strip()
+        if not text or _PAGE_NUMBER.match(text):
+            continue
+        level = _level(text)
+        part = _classify(_with_section_title(doc.lines, i))
+        is_entry = len(text) <= _MAX_TITLE_LEN and (level is not None or part is not None or table_name(text))
+        if line.table is not None or not is_entry:
+            close()
+            continue
+        key = (part.kind, _title_key(part.title).lstrip(".．:：、 ")) if part is not None else None
+        if key is not None and key in named:
+            close()
+        run.append(line)
+        if key is not None:
+            named[key] = level
+    close()
+    return [p for p in parts if not any(a <= p.start < b for a, b in spans)]
+
+
+def _level(text: str) -> str | None:
+    return next((name for name, pattern in _LEVELS if pattern.match(text)), None)

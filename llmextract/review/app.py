@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from starlette.applications import Starlette
@@ -30,12 +31,21 @@ from starlette.staticfiles import StaticFiles
 
 from llmextract.review import security
 from llmextract.review.decisions import RECORD, decide
+from llmextract.review.explain import SEVERITY
 from llmextract.review.fields import EditRefused
 from llmextract.review.gold import gold_jsonl
 from llmextract.review.pages import PageRenderer
-from llmextract.review.reverify import Reverify, reverify_with_threshold
-from llmextract.review.views import Filters, QueueLines, neighbours, queue_page, record_view, source_names
-from llmextract.store import RecordStatus, RunStore, RunStoreError
+from llmextract.review.reverify import Reverify, reverify_with_threshold, run_threshold
+from llmextract.review.views import (
+    Filters,
+    QueueLines,
+    neighbours,
+    next_to_review,
+    queue_page,
+    record_view,
+    source_names,
+)
+from llmextract.store import RecordStatus, RunStore, RunStoreError, StoredRecord
 
 _DOC_ID = re.compile(r"^[0-9a-f]{64}$")
 _KEY = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{16}:\d{1,10}(?:~\d{1,6})?$")  # record_key(settings, record_id)
@@ -49,7 +59,8 @@ _STATUS_LABELS: dict[RecordStatus, str] = {
     "rejected": "已拒绝",
 }
 _STATUSES: tuple[RecordStatus, ...] = tuple(_STATUS_LABELS)
-_MAX_VALUE = 20_000  # characters; the longest prose field of the corpus is a few thousand
+# characters: the longest text field of the gold annotations is 1,410; a 20,000-character paste is a mistake
+_MAX_VALUE = 10_000
 _MAX_BODY = 256 * 1024
 
 
@@ -87,6 +98,7 @@ def create_app(
         undefined=jinja2.StrictUndefined,
     )
     templates.globals["status_labels"] = _STATUS_LABELS
+    templates.globals["severity_labels"] = SEVERITY
     state = _State(
         RunStore(run_dir, create=False),
         reviewer,
@@ -100,6 +112,7 @@ def create_app(
     routes = [
         Route("/", _endpoint(state, _queue_page)),
         Route("/record/{key}", _endpoint(state, _record_page)),
+        Route("/record/{key}", _endpoint(state, _form_decision), methods=["POST"]),
         Route("/page/{doc_id}/{page:int}.png", _endpoint(state, _page_image)),
         Route("/api/records/{key}/decisions", _endpoint(state, _decision), methods=["POST"]),
         Route("/reviewer", _endpoint(state, _set_reviewer), methods=["POST"]),
@@ -147,6 +160,7 @@ def _filters(request: Request) -> Filters:
         rule=q.get("rule") if _RULE_ID.match(q.get("rule", "")) else None,
         severity=q.get("severity") if q.get("severity") in _SEVERITIES else None,
         status=next((s for s in _STATUSES if s == q.get("status")), None),
+        everything=q.get("view") == "all",
     )
 
 
@@ -159,6 +173,8 @@ async def _queue_page(state: _State, request: Request) -> Response:
         "queue.html",
         queue=shown,
         total=sum(shown.counts.values()),
+        threshold=run_threshold(state.store),
+        done=request.query_params.get("done") == "1",
         filters=filters,
         documents=source_names(state.store),
         rules=state.store.rule_ids(),
@@ -167,7 +183,7 @@ async def _queue_page(state: _State, request: Request) -> Response:
     )
 
 
-async def _record_page(state: _State, request: Request) -> Response:
+async def _record_page(state: _State, request: Request, *, error: str | None = None, status: int = 200) -> Response:
     key = request.path_params["key"]
     stored = state.store.record(key) if _KEY.match(key) else None
     if stored is None:
@@ -175,15 +191,19 @@ async def _record_page(state: _State, request: Request) -> Response:
     pdf = state.store.source_file(stored.doc_id)
     sizes = await run_in_threadpool(state.pages.sizes, pdf) if pdf is not None and pdf.suffix == ".pdf" else None
     filters = _filters(request)
-    return _html(
+    response = _html(
         state,
         "record.html",
         view=record_view(state.store, stored, sizes),
         has_pages=sizes is not None,
         around=neighbours(state.store, stored, filters),
         filters=filters,
+        threshold=run_threshold(state.store, stored.settings_hash),
         selected=request.query_params.get("field", ""),
+        error=error,
     )
+    response.status_code = status
+    return response
 
 
 async def _page_image(state: _State, request: Request) -> Response:
@@ -197,6 +217,42 @@ async def _page_image(state: _State, request: Request) -> Response:
     return Response(png, media_type="image/png")
 
 
+class _Refused(Exception):
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _apply(state: _State, stored: StoredRecord, field: object, action: object, value: object) -> StoredRecord:
+    """One decision from a request (JSON or form), checked, applied and stored; _Refused says why not."""
+    if not isinstance(field, str) or action not in _ACTIONS:
+        raise _Refused("一项决定需要字段和操作（接受、修改或拒绝）")
+    if value is not None and not isinstance(value, str):
+        raise _Refused("值必须是文本")
+    if value is not None and len(value) > _MAX_VALUE:
+        raise _Refused(f"值过长（too long）：{len(value):,} 个字符，最多 {_MAX_VALUE:,} 个")
+    try:
+        return decide(state.store, stored, field, action, value, state.reviewer, state.reverify)
+    except EditRefused as exc:
+        raise _Refused(exc.describe()) from None
+    except RunStoreError as exc:
+        # decide() re-verifies before it stores anything, so the record and its decisions are as they were.
+        raise _Refused(exc.describe(), status=409) from None
+
+
+def _after(state: _State, updated: StoredRecord, field: str, filters: Filters) -> str:
+    """Where the reviewer goes after a decision: the next record to review after a whole-record decision (the
+    queue when none is left), else back to the record at the field decided."""
+    if field != RECORD:
+        return f"/record/{quote(updated.key)}?{filters.query(field=field)}"
+    nxt = next_to_review(state.store, updated, filters)
+    if nxt is None:
+        return f"/?{filters.query(done=1)}"
+    query = filters.query()
+    return f"/record/{quote(nxt)}" + (f"?{query}" if query else "")
+
+
 async def _decision(state: _State, request: Request) -> Response:
     if not security.token_matches(request, state.token, request.headers.get(security.HEADER)):
         return security.refused()
@@ -207,31 +263,44 @@ async def _decision(state: _State, request: Request) -> Response:
     try:
         body = await request.json()
     except ValueError:  # not JSON, or not UTF-8
-        return _error("the request body is not JSON", status=400)
+        return _error("请求内容不是 JSON", status=400)
     if not isinstance(body, dict):
-        return _error("the request body must be a JSON object", status=400)
-    field, action, value = body.get("field"), body.get("action"), body.get("value")
-    if not isinstance(field, str) or action not in _ACTIONS:
-        return _error("a decision needs a field and an action (accept, edit or reject)")
-    if value is not None and (not isinstance(value, str) or len(value) > _MAX_VALUE):
-        return _error("the value must be text")
+        return _error("请求内容必须是 JSON 对象", status=400)
+    field = body.get("field")
     try:
-        updated = decide(state.store, stored, field, action, value, state.reviewer, state.reverify)
-    except EditRefused as exc:
-        return _error(str(exc))
-    except RunStoreError as exc:
-        # decide() re-verifies before it stores anything, so the record and its decisions are as they were.
-        return _error(exc.describe(), status=409)
+        updated = _apply(state, stored, field, body.get("action"), body.get("value"))
+    except _Refused as exc:
+        return _error(exc.message, status=exc.status)
     return JSONResponse(
         {
             "ok": True,
             "field": field if field != RECORD else None,
             "status": updated.status,
+            "status_label": _STATUS_LABELS[updated.status],
             "confidence": updated.confidence,
             "needs_review": updated.needs_review,
             "findings": [f.model_dump(mode="json") for f in updated.record.findings],
+            "next": _after(state, updated, str(field), _filters(request)),
         }
     )
+
+
+async def _form_decision(state: _State, request: Request) -> Response:
+    """The same decision posted by a form (the page without JavaScript): back to the record, or on to the next."""
+    form = await request.form()
+    sent = form.get(security.FORM_FIELD)
+    if not security.token_matches(request, state.token, sent if isinstance(sent, str) else None):
+        return security.refused()
+    key = request.path_params["key"]
+    stored = state.store.record(key) if _KEY.match(key) else None
+    if stored is None:
+        return _not_found()
+    field, action = form.get("field"), form.get("action")
+    try:
+        updated = _apply(state, stored, field, action, form.get("value") if action == "edit" else None)
+    except _Refused as exc:
+        return await _record_page(state, request, error=exc.message, status=exc.status)
+    return RedirectResponse(_after(state, updated, str(field), _filters(request)), status_code=303)
 
 
 def _error(message: str, *, status: int = 422) -> JSONResponse:

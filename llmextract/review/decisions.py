@@ -97,7 +97,7 @@ def decide(
     decisions: list[ReviewDecision] = []
     if field == RECORD:
         if action == "edit":
-            raise EditRefused("a record is edited field by field", hint="select a field (j/k) and press e")
+            raise EditRefused("记录需要逐个字段修改", hint="用 j/k 选择字段，再按 e")
         if action == "accept":
             decided = latest(earlier)
             for path in reviewable(stored, decided):
@@ -108,7 +108,7 @@ def decide(
     else:
         path = as_path(field)
         if spec_for(record, path) is None:
-            raise EditRefused(f"unknown field {field!r}", hint="reload the record page")
+            raise EditRefused(f"未知字段 {field!r}", hint="请重新加载记录页面")
         old = get_value(record, path)
         if action == "edit":
             record = apply_edit(record, path, value)

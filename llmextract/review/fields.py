@@ -79,7 +79,7 @@ def as_path(text: str) -> FieldPath:
     try:
         return FieldPath(text)
     except FieldPathError:
-        raise EditRefused(f"unknown field {text!r}", hint="reload the record page") from None
+        raise EditRefused(f"未知字段 {text!r}", hint="请重新加载记录页面") from None
 
 
 def spec_for(record: ProjectRecord, path: FieldPath) -> FieldSpec | None:
@@ -131,7 +131,7 @@ def apply_edit(record: ProjectRecord, path: FieldPath, text: str | None) -> Proj
     data = record.model_dump()
     if spec.kind == "indicator":
         if not text:
-            raise EditRefused("an indicator value cannot be empty", hint="reject the indicator instead (r)")
+            raise EditRefused("指标值不能为空", hint="要删除这个指标，请按 r 拒绝")
         parsed = parse_indicator_value(text)
         data["indicators"][_position(record, path)].update(
             value_raw=text, comparator=parsed.comparator, value=parsed.value, unit=parsed.unit
@@ -146,7 +146,7 @@ def apply_reject(record: ProjectRecord, path: FieldPath) -> ProjectRecord:
     recorded about it under its ordinal)."""
     spec = _spec_or_refuse(record, path)
     if path == "name":
-        raise EditRefused("项目名称 is required and cannot be rejected", hint="edit it, or reject the record (R)")
+        raise EditRefused("项目名称不能拒绝", hint="请修改它，或按 R 拒绝整条记录")
     data = record.model_dump()
     if spec.kind == "indicator":
         del data["indicators"][_position(record, path)]
@@ -162,7 +162,7 @@ def apply_reject(record: ProjectRecord, path: FieldPath) -> ProjectRecord:
 def _spec_or_refuse(record: ProjectRecord, path: FieldPath) -> FieldSpec:
     spec = spec_for(record, path)
     if spec is None:
-        raise EditRefused(f"unknown field {path!r}", hint="reload the record page")
+        raise EditRefused(f"未知字段 {path!r}", hint="请重新加载记录页面")
     return spec
 
 
@@ -174,15 +174,13 @@ def _position(record: ProjectRecord, path: FieldPath) -> int:
 def _typed(spec: FieldSpec, text: str) -> Any:
     if not text:
         if spec.path == "name":
-            raise EditRefused("项目名称 cannot be empty", hint="type the name as printed, or reject the record (R)")
+            raise EditRefused("项目名称不能为空", hint="请按原文输入名称，或按 R 拒绝整条记录")
         return None
     if spec.kind == "amount":
         try:
             return parse_decimal(text)
         except ValueError:
-            raise EditRefused(
-                f"{spec.label}: {text!r} is not a number", hint="type the amount as printed, e.g. 2,134.87"
-            ) from None
+            raise EditRefused(f"{spec.label}：{text!r} 不是数字", hint="请按原文输入金额，例如 2,134.87") from None
     return text
 
 
@@ -191,7 +189,7 @@ def _validated(data: dict[str, Any]) -> ProjectRecord:
         return ProjectRecord.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise EditRefused(f"the edited record is not valid: {problems}", hint="correct the value") from None
+        raise EditRefused(f"修改后的记录无效：{problems}", hint="请更正这个值") from None
 
 
 def _set(data: dict[str, Any], path: str, value: Any) -> None:

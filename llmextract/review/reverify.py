@@ -38,7 +38,7 @@ A replacement must keep the findings of rules it does not compute: ``hybrid.disa
 extractor, and the app has already removed those the reviewer settled.
 """
 
-_NOT_REVERIFIED = "the edit could not be re-verified"
+_NOT_REVERIFIED = "无法重新核查这次修改"
 
 
 class SourceCache:
@@ -112,24 +112,24 @@ def _load_source(store: RunStore, doc_id: str) -> Document:
     path = store.source_file(doc_id)
     if path is None:
         raise RunStoreError(
-            f"{_NOT_REVERIFIED}: the run holds no copy of the source of document {doc_id[:16]}",
-            hint="nothing was saved; restore the file in the run's sources/ folder, or extract the document "
-            "into a new run with `llmextract run`",
+            f"{_NOT_REVERIFIED}：运行目录中没有文档 {doc_id[:16]} 的原文副本",
+            hint="未保存任何内容；请把原文件放回运行目录的 sources/ 文件夹，"
+            "或用 `llmextract run` 把文档抽取到新的运行目录",
             path=str(store.dir),
         )
     try:
         doc = load_document(path, page_workers=1, cache=ParseCache(store.parse_cache_dir))
     except InputError as exc:
         raise RunStoreError(
-            f"{_NOT_REVERIFIED}: the run's copy of the source cannot be read: {exc.describe()}",
-            hint="nothing was saved; restore the file from the original",
+            f"{_NOT_REVERIFIED}：运行目录中的原文副本无法读取：{exc.describe()}",
+            hint="未保存任何内容；请用原文件恢复它",
             path=str(path),
         ) from exc
     if doc.doc_id != doc_id:
         # Every location in the record is an offset into the document it was read from.
         raise RunStoreError(
-            f"{_NOT_REVERIFIED}: the run's copy of the source is not the document the record was read from",
-            hint="nothing was saved; restore the file from the original",
+            f"{_NOT_REVERIFIED}：运行目录中的原文副本不是抽取这条记录的文档",
+            hint="未保存任何内容；请用原文件恢复它",
             path=str(path),
         )
     return doc

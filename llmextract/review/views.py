@@ -9,7 +9,7 @@ neighbours in the queue.
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import PurePath
 from typing import Any
@@ -19,7 +19,9 @@ from llmextract.core.findings import Finding
 from llmextract.core.locations import Location
 from llmextract.core.paths import FieldPath
 from llmextract.review.decisions import RECORD, Readings, disagreements, latest, reviewable
+from llmextract.review.explain import FieldReasons, FindingLine, Reason, field_reasons, finding_line, record_reasons
 from llmextract.review.fields import all_fields, field_location, get_value, show
+from llmextract.score import record_evidence
 from llmextract.store import QueueFilter, QueueRow, RecordStatus, ReviewDecision, RunStore, StoredRecord
 
 PAGE_SIZE = 50  # queue rows per page: each row shown parses its record (~5 ms for a real-size one)
@@ -27,21 +29,34 @@ PAGE_SIZE = 50  # queue rows per page: each row shown parses its record (~5 ms f
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """The queue's filters; record pages carry them so that n/p walk the same queue."""
+    """The queue's filters; record pages carry them so that n/p walk the same queue. By default the queue holds
+    the records that need review (below the run's threshold, or read differently by the two readers);
+    ``everything`` (``view=all``) holds every record."""
 
     doc: str | None = None
     rule: str | None = None
     severity: str | None = None
     status: RecordStatus | None = None
+    everything: bool = False
 
     def query(self, **changes: str | int | None) -> str:
         """The query string of these filters with ``changes`` applied (None drops a filter)."""
-        values = {"doc": self.doc, "rule": self.rule, "severity": self.severity, "status": self.status} | changes
+        values = {
+            "view": "all" if self.everything else None,
+            "doc": self.doc,
+            "rule": self.rule,
+            "severity": self.severity,
+            "status": self.status,
+        } | changes
         return urlencode({k: v for k, v in values.items() if v})
 
     def where(self, *, status: bool = True) -> QueueFilter:
         return QueueFilter(
-            doc_id=self.doc, rule_id=self.rule, severity=self.severity, status=self.status if status else None
+            doc_id=self.doc,
+            rule_id=self.rule,
+            severity=self.severity,
+            needs_review=None if self.everything else True,
+            status=self.status if status else None,
         )
 
 
@@ -62,6 +77,7 @@ class QueuePage:
     matching: int  # records under all the filters
     page: int
     pages: int
+    other_view: int  # records under the filters in the other view (all records / those that need review)
 
 
 class QueueLines:
@@ -107,7 +123,8 @@ def queue_page(store: RunStore, filters: Filters, page: int, lines: QueueLines) 
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = [lines.line(store, row) for row in rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-    return QueuePage([line for line in shown if line is not None], counts, len(rows), page, pages)
+    other = len(store.queue(replace(filters, everything=not filters.everything).where()))
+    return QueuePage([line for line in shown if line is not None], counts, len(rows), page, pages, other)
 
 
 def source_names(store: RunStore) -> dict[str, str]:
@@ -145,6 +162,17 @@ def neighbours(store: RunStore, stored: StoredRecord, filters: Filters) -> Neigh
     return Neighbours(rows[at - 1].key if at else None, rows[at].key if at < len(rows) else None, 0, total)
 
 
+def next_to_review(store: RunStore, stored: StoredRecord, filters: Filters) -> str | None:
+    """The record a reviewer goes on with after deciding ``stored``: the next one of the filtered queue that is
+    still pending (of the queue itself when it is filtered by status), else the first; None when none is left."""
+    walk = filters if filters.status else replace(filters, status="pending")
+    after = neighbours(store, stored, walk).next
+    if after is not None:
+        return after
+    # Past the end: the record was the last, or an edit re-scored it behind the rest. Start again at the top.
+    return next((r.key for r in store.queue(walk.where()) if r.key != stored.key), None)
+
+
 def _order(row: QueueRow) -> tuple[bool, float, str, int, str]:
     """A row's place in the queue: the order of :meth:`RunStore.queue` (lowest confidence first, unscored last)."""
     return (row.confidence is None, row.confidence or 0.0, row.source, row.position, row.key)
@@ -161,6 +189,7 @@ class FieldView:
     decision: ReviewDecision | None
     readings: Readings | None
     findings: int
+    why: FieldReasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +204,9 @@ class RecordView:
     source: str
     fields: list[FieldView]
     empty_fields: list[FieldView]
-    findings: list[Finding]
+    findings: list[FindingLine]
+    formula: float  # the record's confidence by the formula, from the factors below
+    why: list[Reason]
     segments: list[Segment]
     record_decision: ReviewDecision | None
     data: dict[str, Any]  # read by review.js from a JSON script element (never executed)
@@ -186,8 +217,11 @@ def record_view(store: RunStore, stored: StoredRecord, page_sizes: list[tuple[fl
     decided = latest(store.reviews(stored.key))
     paths = set(reviewable(stored, decided))
     readings = disagreements(stored.original)
+    specs = all_fields(rec)
+    labels: dict[str, str] = {spec.path: spec.label for spec in specs}
+    evidence = record_evidence(rec)
     views = []
-    for spec in all_fields(rec):
+    for spec in specs:
         value = get_value(rec, spec.path)
         views.append(
             FieldView(
@@ -200,17 +234,22 @@ def record_view(store: RunStore, stored: StoredRecord, page_sizes: list[tuple[fl
                 decision=decided.get(spec.path),
                 readings=readings.get(spec.path),
                 findings=sum(_about(f, spec.path) for f in rec.findings),
+                why=field_reasons(rec, spec.path, evidence),
             )
         )
     shown = [v for v in views if v.path in paths]
     text = store.document_text(stored.doc_id) or ""
     pages = {rec.location.page} | {v.location.page for v in shown if v.location is not None}
+    formula, why = record_reasons(rec, labels)
+    ordered = sorted(rec.findings, key=lambda f: ("error", "warning", "info").index(f.severity))
     return RecordView(
         stored=stored,
         source=source_name(store, stored),
         fields=shown,
         empty_fields=[v for v in views if v.path not in paths],
-        findings=sorted(rec.findings, key=lambda f: ("error", "warning", "info").index(f.severity)),
+        findings=[finding_line(f, rec, labels) for f in ordered],
+        formula=formula,
+        why=why,
         segments=segments(text, rec.location, [(v.path, v.location) for v in views if v.location is not None]),
         record_decision=decided.get(RECORD),
         # Where each field is (page, bbox in PDF points) and how big those pages are, for the overlay.

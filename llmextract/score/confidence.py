@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from llmextract.core.alignment import AlignmentStatus
 from llmextract.core.catalogue import HYBRID_DISAGREEMENT, LLM_FAILED, READING_INCOMPLETE
@@ -53,17 +54,62 @@ class FieldEvidence:
     agreement: AgreementStatus | None = None
 
 
+FactorKind = Literal["grounding", "verification", "agreement", "weakest-field", "reask", "finding"]
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    """One factor of a confidence: what it is about, the evidence, and its value in (0, 1].
+
+    ``status`` is the evidence's status (``exact``, ``contradicted``, ``disagreed``, …), or for a record's
+    factors the weakest field's path, the number of re-asks, or the finding's rule id."""
+
+    kind: FactorKind
+    status: str
+    value: float
+
+
+def field_factors(e: FieldEvidence) -> list[Factor]:
+    """The factors whose product is the field's confidence (none: nothing is known against it, 1.0)."""
+    out = []
+    if e.grounding is not None:
+        value = GROUNDING[e.grounding]
+        if e.grounding == "fuzzy":
+            value *= max(0.0, min(1.0, e.grounding_score))
+        out.append(Factor("grounding", e.grounding, value))
+    if e.verification is not None:
+        out.append(Factor("verification", e.verification, VERIFICATION[e.verification]))
+    if e.agreement is not None:
+        out.append(Factor("agreement", e.agreement, AGREEMENT[e.agreement]))
+    return out
+
+
 def field_confidence(e: FieldEvidence) -> float:
     score = 1.0
-    if e.grounding is not None:
-        score *= GROUNDING[e.grounding]
-        if e.grounding == "fuzzy":
-            score *= max(0.0, min(1.0, e.grounding_score))
-    if e.verification is not None:
-        score *= VERIFICATION[e.verification]
-    if e.agreement is not None:
-        score *= AGREEMENT[e.agreement]
+    for factor in field_factors(e):
+        score *= factor.value
     return round(score, 4)
+
+
+def record_factors(
+    fields: Mapping[str, FieldEvidence], findings: Iterable[Finding] = (), *, reasks: int = 0
+) -> list[Factor]:
+    """The factors whose product is the record's confidence: its weakest field, every LLM re-ask, and every
+    error and warning finding about the record (info findings price nothing)."""
+    out = []
+    if fields:
+        path, weakest = min(((p, field_confidence(e)) for p, e in fields.items()), key=lambda pv: pv[1])
+        out.append(Factor("weakest-field", path, weakest))
+    if reasks > 0:
+        out.append(Factor("reask", str(reasks), REASK**reasks))
+    for finding in findings:
+        if finding.rule_id == READING_INCOMPLETE:
+            out.append(Factor("finding", finding.rule_id, INCOMPLETE_READING))
+        elif finding.severity == "error":
+            out.append(Factor("finding", finding.rule_id, ERROR_FINDING))
+        elif finding.severity == "warning":
+            out.append(Factor("finding", finding.rule_id, WARNING_FINDING))
+    return out
 
 
 def record_confidence(
@@ -71,15 +117,9 @@ def record_confidence(
 ) -> float:
     """Weakest field's confidence, lowered by every LLM re-ask and every error and warning finding about the
     record."""
-    score = min((field_confidence(e) for e in fields.values()), default=1.0)
-    score *= REASK ** max(0, reasks)
-    for finding in findings:
-        if finding.rule_id == READING_INCOMPLETE:
-            score *= INCOMPLETE_READING
-        elif finding.severity == "error":
-            score *= ERROR_FINDING
-        elif finding.severity == "warning":
-            score *= WARNING_FINDING
+    score = 1.0
+    for factor in record_factors(fields, findings, reasks=reasks):
+        score *= factor.value
     return round(score, 4)
 
 

@@ -1,12 +1,12 @@
-"""Exports of a run, regenerated from its store: JSONL for machines, Parquet (and CSV) for analysts.
+"""Exports of a run, regenerated from its store: JSONL for machines, Parquet, CSV and Excel for analysts.
 
 Rows are ordered by source path and position in the document, never by completion order, so a run that was
 interrupted and resumed exports exactly what an uninterrupted run does. Every file is written to a temporary
 name and renamed into place: a crash leaves the previous export, never half a file.
 
-Query the Parquet files with DuckDB, e.g.::
-
-    duckdb -c "SELECT name, annual_total, confidence FROM 'OUT/projects.parquet' ORDER BY confidence"
+CSV files start with a UTF-8 byte order mark, which is how Excel knows they are UTF-8 (without it, it opens
+Chinese text as mojibake). ``run.xlsx`` holds the same three tables, one sheet each (projects, indicators,
+findings); amounts are numbers, text is always text (a value starting with ``=`` is never a formula).
 """
 
 from __future__ import annotations
@@ -27,15 +27,22 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def export_run(store: RunStore, out: Path, *, csv_too: bool = False) -> list[Path]:
+XLSX_NAME = "run.xlsx"
+
+
+def export_run(store: RunStore, out: Path, *, csv_too: bool = False, xlsx_too: bool = False) -> list[Path]:
     """Write all exports of ``store`` into ``out``; returns the paths written.
 
-    Rows stream from the database to the files (Parquet in row groups), so memory does not grow with the run.
+    Rows stream from the database to the files (Parquet in row groups, Excel sheets through openpyxl's
+    write-only workbook), so memory does not grow with the run.
     """
     out.mkdir(parents=True, exist_ok=True)
     records_jsonl, findings_jsonl, errors_jsonl = (_JsonlSink(out / n) for n in JSONL_NAMES)
-    tables = {name: _TableSink(out, name, csv_too) for name in _SCHEMAS}
+    workbook = _XlsxSink(out / XLSX_NAME) if xlsx_too else None
+    tables = {name: _TableSink(out, name, csv_too, workbook) for name in _SCHEMAS}
     sinks: list[_Sink] = [records_jsonl, findings_jsonl, errors_jsonl, *tables.values()]
+    if workbook is not None:
+        sinks.append(workbook)
     try:
         for source, stored in store.iter_records_in_order():
             records_jsonl.write(_record_json(stored, source))
@@ -226,7 +233,7 @@ class _JsonlSink(_Sink):
 class _CsvSink(_Sink):
     def __init__(self, path: Path, names: list[str]) -> None:
         super().__init__(path)
-        self._fh = self.tmp.open("w", encoding="utf-8", newline="")
+        self._fh = self.tmp.open("w", encoding="utf-8-sig", newline="")
         self._writer = csv.DictWriter(self._fh, fieldnames=names, extrasaction="ignore")
         self._writer.writeheader()
 
@@ -237,23 +244,69 @@ class _CsvSink(_Sink):
         self._fh.close()
 
 
-class _TableSink:
-    """A Parquet table (and optionally its CSV twin), written in row groups as rows arrive."""
+class _XlsxSink(_Sink):
+    """One workbook, a sheet per table, written row by row (openpyxl's write-only mode keeps rows on disk)."""
 
-    def __init__(self, out: Path, name: str, csv_too: bool) -> None:
+    # Excel refuses a cell longer than this; the full text is in the JSONL and Parquet exports.
+    _MAX_CELL = 32_767
+
+    def __init__(self, path: Path) -> None:
+        from openpyxl import Workbook
+
+        super().__init__(path)
+        self._book = Workbook(write_only=True)
+        self._sheets: dict[str, Any] = {}
+
+    def sheet(self, name: str, names: list[str]) -> None:
+        sheet = self._book.create_sheet(name)
+        sheet.freeze_panes = "A2"
+        sheet.append(names)
+        self._sheets[name] = sheet
+
+    def write(self, name: str, values: list[Any]) -> None:
+        sheet = self._sheets[name]
+        sheet.append([self._cell(sheet, v) for v in values])
+
+    def _cell(self, sheet: Any, value: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        if not isinstance(value, str):
+            return value
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(text) > self._MAX_CELL:
+            text = text[: self._MAX_CELL - 1] + "…"
+        cell = WriteOnlyCell(sheet, text)
+        cell.data_type = "s"  # document text is data: "=SUM(…)" stays text, never a formula
+        return cell
+
+    def close(self) -> None:
+        self._book.save(self.tmp)
+
+
+class _TableSink:
+    """A Parquet table (and optionally its CSV twin and Excel sheet), written in row groups as rows arrive."""
+
+    def __init__(self, out: Path, name: str, csv_too: bool, workbook: _XlsxSink | None = None) -> None:
         import pyarrow.parquet as pq
 
+        self._name = name
         self._names = [n for n, _ in _SCHEMAS[name]]
         self._schema = _arrow_schema(_SCHEMAS[name])
         self._parquet = _Sink(out / f"{name}.parquet")
         self._writer = pq.ParquetWriter(self._parquet.tmp, self._schema)
         self._csv = _CsvSink(out / f"{name}.csv", self._names) if csv_too else None
+        self._workbook = workbook
+        if workbook is not None:
+            workbook.sheet(name, self._names)
         self._rows: list[dict[str, Any]] = []
 
     def write(self, row: dict[str, Any]) -> None:
         self._rows.append(row)
         if self._csv is not None:
             self._csv.write(row)
+        if self._workbook is not None:
+            self._workbook.write(self._name, [row.get(n) for n in self._names])
         if len(self._rows) >= _ROW_GROUP:
             self._flush()
 

@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from llmextract.core.catalogue import LLM_FAILED
 from llmextract.core.errors import LLMExtractError
 from llmextract.core.findings import Finding
 from llmextract.core.records import ProjectRecord
@@ -437,14 +438,21 @@ class RunStore:
             out = out + Usage(r["requests"], r["prompt_tokens"], r["completion_tokens"], cost, r["cached"])
         return out
 
-    def counts(self) -> dict[str, int]:
-        """Current documents, records and records needing review: what a resumed run's summary starts from."""
-        row = self._db.execute(
-            f"SELECT (SELECT COUNT(*) FROM ({_CURRENT})) AS documents, COUNT(r.record_key) AS records, "
-            f"COALESCE(SUM(r.needs_review), 0) AS needs_review FROM records r JOIN ({_CURRENT}) c "
-            "USING (doc_id, settings_hash)"
+    def document_counts(self, doc_id: str, settings_hash: str) -> dict[str, int]:
+        """What a saved document holds (records, records to review, findings by severity, LLM failures): what a
+        resumed run counts for a document it skips."""
+        records = self._db.execute(
+            "SELECT COUNT(*) AS records, COALESCE(SUM(needs_review), 0) AS needs_review FROM records "
+            "WHERE doc_id = ? AND settings_hash = ?",
+            (doc_id, settings_hash),
         ).fetchone()
-        return {"documents": row["documents"], "records": row["records"], "needs_review": row["needs_review"]}
+        findings = self._db.execute(
+            "SELECT COALESCE(SUM(severity = 'error'), 0) AS errors, COALESCE(SUM(severity = 'warning'), 0) "
+            "AS warnings, COALESCE(SUM(rule_id = ?), 0) AS llm_failures FROM findings "
+            "WHERE doc_id = ? AND settings_hash = ?",
+            (LLM_FAILED, doc_id, settings_hash),
+        ).fetchone()
+        return {**dict(records), **dict(findings)}
 
     # -- internals ----------------------------------------------------------------------------------------
 

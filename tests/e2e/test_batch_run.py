@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -39,6 +40,10 @@ def _blank_pdf(pages: int, password: str | None = None) -> bytes:
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _exports(out: Path) -> dict[str, object]:
@@ -93,6 +98,10 @@ def test_rerun_skips_everything_and_changes_nothing(corpus, uninterrupted):
     assert result.returncode == 0
     assert "0 processed, 5 already done" in result.stdout
     assert _exports(uninterrupted) == before
+    # The summary is the run's: the records already in it count (before: "0 records").
+    records = [json.loads(line) for line in (uninterrupted / "records.jsonl").read_text().splitlines()]
+    review = sum(r["needs_review"] for r in records)
+    assert f"{len(records)} records ({review} to review)" in result.stdout
 
 
 def test_a_rerun_with_another_setting_loads_the_parsed_pdfs_from_the_run(uninterrupted, corpus, tmp_path):
@@ -149,6 +158,8 @@ def test_killed_and_resumed_run_equals_an_uninterrupted_one(corpus, uninterrupte
     assert result.returncode == 0, result.stderr
     assert f"{saved} already done" in result.stdout
     assert _exports(out) == _exports(uninterrupted)
+    records = (out / "records.jsonl").read_text().splitlines()
+    assert f"{len(records)} records (" in result.stdout  # those saved before the kill too
 
 
 def test_junk_files_fail_one_by_one_and_the_rest_succeeds(tmp_path):
@@ -182,6 +193,27 @@ def test_junk_files_fail_one_by_one_and_the_rest_succeeds(tmp_path):
 def test_not_a_directory(tmp_path):
     result = llmextract("run", str(seed("001")), "--out", str(tmp_path / "o"))
     assert result.returncode == 2 and "not a directory" in result.stderr
+    missing = llmextract("run", str(tmp_path / "no-such"), "--out", str(tmp_path / "o"))
+    assert missing.returncode == 2 and "no such directory" in missing.stderr  # before: "not a directory"
+
+
+def test_links_out_of_the_folder_are_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(seed("002"), outside / "secret.txt")
+    root = tmp_path / "in"
+    root.mkdir()
+    shutil.copy(seed("001"), root / "mine.txt")
+    (root / "link.txt").symlink_to(outside / "secret.txt")
+    (root / "linked-dir").symlink_to(outside, target_is_directory=True)
+    (root / "again.txt").symlink_to(root / "mine.txt")  # a link inside the folder is read
+    result = llmextract("run", str(root), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    sources = {json.loads(line)["source"] for line in (tmp_path / "out" / "records.jsonl").open()}
+    # mine.txt and again.txt are one document (same bytes): stored once, under either name
+    assert len(sources) == 1 and Path(sources.pop()).name in ("mine.txt", "again.txt")
+    assert sorted(p.name for p in (tmp_path / "out" / "sources").iterdir()) == [f"{_sha256(seed('001'))}.txt"]
+    assert "2 links out of the folder not followed" in result.stdout
 
 
 @pytest.mark.slow

@@ -38,7 +38,13 @@ def test_reports_are_written_and_the_html_is_self_contained(small_report: Path):
     assert report["documents"][0]["metrics"]["mutation"]["all"]["n"] == 8
     assert "mutation.detected" in report["definitions"] and "rates" in report["tolerances"]
     page = (small_report / "report.html").read_text("utf-8")
-    assert page.count("<svg") == 3 and "http" not in page.replace("http-equiv", "")
+    assert "http" not in page.replace("http-equiv", "") and "<script" not in page
+    assert page.count('<div class="charts"><svg') == 1 and page.split('<div class="charts">')[1].count("<svg") == 3
+    # The per-document overview: records against the document's signals, errors, seconds per page.
+    (document,) = report["documents"]
+    assert {"pages", "seconds", "errors", "signals"} <= document.keys()
+    row = page.split('<table class="overview">', 1)[1].split("</table>", 1)[0]
+    assert seed("001").name in row and f"<title>records: {document['records']}</title>" in row
     assert "## Verifier mutation testing" in (small_report / "report.md").read_text("utf-8")
 
 

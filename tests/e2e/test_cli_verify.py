@@ -59,3 +59,15 @@ def test_rules_lists_the_catalogue():
     assert [r["id"] for r in json.loads(out.stdout)] == [r.id for r in RULES]
     text = run("rules")
     assert "prose.change-rate" in text.stdout
+
+
+def test_python_verify_reports_what_the_command_reports():
+    """``verify(FILE).all_findings`` is the command's list: the document's own findings and its records'.
+    Before: the README printed ``verify(FILE).findings``, the document's only, which misses seed 004's error
+    (a record rule's)."""
+    from llmextract import verify
+
+    for prefix in ("002", "004"):
+        cli = json.loads(run("verify", "--json", str(seed(prefix))).stdout)["findings"]
+        api = [f.model_dump(mode="json") for f in verify(seed(prefix)).all_findings]
+        assert api == cli, prefix

@@ -128,9 +128,9 @@ def test_blank_item_of_this_years_three_public_block_yantai_audit_p19():
 
 def test_prose_against_the_all_funds_table_yantai_ndrc_real_differences():
     # p29: "2026年支出预算11,380.57万元，其中：基本支出6,015.67万元，项目支出5,364.9万元" while 公开表3 (p10-11) prints
-    # 11,174.30 = 5,839.90 + 5,334.40, and the same paragraph's 收支预算 is 11,174.3: both parts differ (REAL). The table
-    # runs over two pages: cut with its first page only, its classes do not add up to its 合计 and the reading is
-    # rightly not trusted (table.reading-suspect), so the fixture holds both.
+    # 11,174.30 = 5,839.90 + 5,334.40, and the same paragraph's 收支预算 is 11,174.3: both parts differ (REAL).
+    # The table runs over two pages: cut with its first page only, its classes do not add up to its 合计 and the
+    # reading is rightly not trusted (table.reading-suspect), so the fixture holds both.
     errors = _findings("烟台/发展和改革委员会-p10-11-19-29.pdf", "error")
     assert [(e.rule_id, e.actual) for e in errors] == [
         ("prose.amount-in-table", "6,015.67"),

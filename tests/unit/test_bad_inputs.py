@@ -59,6 +59,18 @@ def test_corrupt_pdf(tmp_path):
         load_document(path)
 
 
+def test_a_pdf_whose_content_stream_no_longer_decodes_is_damaged(tmp_path):
+    """Before: PDFium used the stream up to the break and the document was read with that text missing, no
+    error. The xref and %%EOF are intact: only the bytes of one compressed stream changed."""
+    data = bytearray(pdf("普陀").read_bytes())
+    at = data.index(b"/FlateDecode")
+    body = data.index(b"stream", at) + len(b"stream\r\n")
+    data[body + 40 : body + 60] = bytes(20)
+    path = _write(tmp_path, "damaged.pdf", bytes(data))
+    with pytest.raises(CorruptPDFError, match="damaged PDF: a compressed stream"):
+        load_document(path)
+
+
 def test_html_saved_as_pdf(tmp_path):
     page = "<!DOCTYPE html><html><head><title>部门预算</title></head><body>下载</body></html>"
     path = _write(tmp_path, "budget.pdf", page.encode())

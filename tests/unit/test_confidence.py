@@ -6,7 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llmextract.core.findings import Finding
-from llmextract.score import FieldEvidence, field_confidence, needs_review, record_confidence
+from llmextract.score import (
+    FieldEvidence,
+    field_confidence,
+    field_factors,
+    needs_review,
+    record_confidence,
+    record_factors,
+)
 from llmextract.score.confidence import AGREEMENT, GROUNDING, VERIFICATION
 
 evidence = st.builds(
@@ -60,3 +67,25 @@ def test_an_incomplete_reading_routes_even_a_fully_verified_record_to_review():
     incomplete = Finding(rule_id="reading.incomplete", severity="warning", message="no funds")
     assert record_confidence(fields) == 1.0
     assert needs_review(record_confidence(fields, [incomplete]))
+
+
+def test_the_factors_a_reviewer_is_shown_multiply_to_the_confidence():
+    fuzzy = FieldEvidence(grounding="fuzzy", grounding_score=0.8, verification="not_checkable", agreement="disagreed")
+    assert [(f.kind, f.status) for f in field_factors(fuzzy)] == [
+        ("grounding", "fuzzy"),
+        ("verification", "not_checkable"),
+        ("agreement", "disagreed"),
+    ]
+    assert field_confidence(fuzzy) == round(0.9 * 0.8 * 0.85 * 0.5, 4)
+    fields = {"name": FieldEvidence(grounding="exact"), "funding.annual_total": fuzzy}
+    findings = [Finding(rule_id="record.sources-sum", severity="error", message="m")]
+    factors = record_factors(fields, findings, reasks=1)
+    assert [(f.kind, f.status) for f in factors] == [
+        ("weakest-field", "funding.annual_total"),
+        ("reask", "1"),
+        ("finding", "record.sources-sum"),
+    ]
+    product = 1.0
+    for f in factors:
+        product *= f.value
+    assert record_confidence(fields, findings, reasks=1) == round(product, 4)

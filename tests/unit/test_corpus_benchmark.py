@@ -86,8 +86,14 @@ def test_heldout_rows_are_masked_and_last_however_suspicious(corpus, tmp_path):
     rows = [_row("seen.pdf", records=2, name_labels=2), _row(SECRET, held_out=True, name_labels=40, errors=9)]
     ranked = corpus.ranked(rows, show_heldout=False)
     assert ranked[-1] == {"document": corpus.MASKED, "held_out": True}
-    corpus.write_outputs(tmp_path, ranked, {"totals": {}})
-    written = (tmp_path / "corpus.json").read_text(encoding="utf-8") + (tmp_path / "corpus.csv").read_text("utf-8")
+    meta = {
+        "generated": "2026-12-01T00:00:00+00:00",
+        "extractor": "rules",
+        "corpus": ["corpus"],
+        "totals": {"in_sample": corpus.totals(rows[:1]), "held_out": corpus.heldout_totals(rows[1:])},
+    }
+    corpus.write_outputs(tmp_path, ranked, meta)
+    written = "".join((tmp_path / f"corpus.{ext}").read_text(encoding="utf-8") for ext in ("json", "csv", "html"))
     assert SECRET not in written
     assert "40" not in written
     assert corpus.ranked(rows, show_heldout=True)[0]["document"] == SECRET
@@ -154,3 +160,26 @@ def test_main_masks_heldout_documents_on_stdout_and_in_files(corpus, tmp_path, m
     assert "held-out: 1 documents, records 6, indicators 84, errors 1, failures 0" in captured.out
     assert [d["document"] for d in written["documents"]] == ["seen.txt", corpus.MASKED]
     assert written["totals"]["in_sample"]["records"] == 6
+
+
+def test_the_html_page_shows_each_document_with_its_bars_offline(corpus, tmp_path):
+    rows = [
+        _row("short.pdf", records=2, name_labels=9, errors=4),
+        {**_row("broken.pdf"), "failure": "CorruptPDFError"},
+        _row("fine.pdf", records=3, name_labels=3),
+    ]
+    shown = corpus.ranked(rows, show_heldout=False)
+    meta = {
+        "generated": "2026-12-01T00:00:00+00:00",
+        "extractor": "rules",
+        "corpus": ["corpus"],
+        "totals": {"in_sample": corpus.totals(rows), "held_out": None},
+    }
+    corpus.write_outputs(tmp_path, shown, meta)
+    page = (tmp_path / "corpus.html").read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "<script" not in page and "http" not in page.split("</title>")[1]
+    assert page.index("broken.pdf") < page.index("short.pdf") < page.index("fine.pdf")  # most suspicious first
+    assert "failed: CorruptPDFError" in page
+    short = page.split("short.pdf", 2)[2].split("</tr>", 1)[0]
+    assert "<title>records: 2</title>" in short and "<title>项目名称 labels: 9</title>" in short
+    assert '<td class="num">4</td>' in short and '<td class="num">0.33</td>' in short  # errors; 1.0 s / 3 pages

@@ -46,6 +46,17 @@ def test_location_knows_page_and_bbox():
     assert doc.location(0, 4).page == 1
 
 
+def test_a_value_in_a_table_row_is_boxed_in_its_cell_not_across_the_row():
+    """Before: a field read from a form row was boxed from the label's cell to the row's end, so the review
+    page's box covered 项目名称 and its value alike."""
+    doc = _doc()
+    label, value, total = doc.tables[0].cells
+    assert doc.location(value.start, value.end).bbox == (50, 10, 90, 20)
+    assert doc.location(value.start + 1, value.end - 1).bbox == (50, 10, 90, 20)  # part of a cell: the cell
+    assert doc.location(label.start, value.end).bbox == (10, 10, 90, 20)  # both cells: both
+    assert doc.location(label.start, total.end).bbox == (10, 10, 90, 30)  # rows below: their cells too
+
+
 def test_lines_in_span():
     doc = _doc()
     texts = [ln.text for ln in doc.lines_in(0, len(doc.text))]

@@ -23,6 +23,17 @@ from llmextract.core.numbers import parse_indicator_value
         ("2.8万元/人", None, Decimal("2.8"), "万元/人"),
         ("6名", None, Decimal("6"), "名"),
         ("100.00%", None, Decimal("100.00"), "%"),
+        ("≈100%", "≈", Decimal("100"), "%"),  # before: no comparator and no value
+        ("约50人", "≈", Decimal("50"), "人"),
+        ("100人左右", "≈", Decimal("100"), "人"),
+        ("～95%", "≈", Decimal("95"), "%"),  # full-width tilde
+        ("≮90%", ">=", Decimal("90"), "%"),
+        ("≯5天", "<=", Decimal("5"), "天"),
+        ("至少3次", ">=", Decimal("3"), "次"),
+        ("不足1%", "<", Decimal("1"), "%"),
+        ("控制在5%以内", "<=", Decimal("5"), "%"),
+        ("不低于90%以上", ">=", Decimal("90"), "%"),
+        ("约束性指标", None, None, None),  # 约 is "about" only before a number
         ("及时", None, None, None),
         ("2025年4月底前完成", None, None, None),
         ("2024年1月~12月", None, None, None),

@@ -153,7 +153,7 @@ def test_a_malformed_decision_body_is_a_400(client, run, body):
 def test_a_decision_on_a_field_that_is_no_field_path_is_refused(client):
     for field in ("indicators[annual:覆盖率]", "indicators[0]", "funding", "../name"):
         reply = _decide(client, field, "edit", "1")
-        assert reply.status_code == 422 and "unknown field" in reply.json()["error"], field
+        assert reply.status_code == 422 and "未知字段" in reply.json()["error"], field
 
 
 def test_forms_need_the_token(client):
@@ -219,7 +219,7 @@ def test_edit_without_the_source_copy_is_refused_and_nothing_is_stored(client, r
     reply = _decide(client, "funding.annual_total", "edit", "120.00")
     assert reply.status_code == 409
     assert not reply.json()["ok"]
-    assert "could not be re-verified" in reply.json()["error"] and "no copy of the source" in reply.json()["error"]
+    assert "无法重新核查这次修改" in reply.json()["error"] and "原文副本" in reply.json()["error"]
     assert calls == [(HOSTILE_NAME, DOC)]
     with RunStore(run, create=False) as store:
         assert store.reviews() == [] and store.record(KEY).record.funding.annual_total == Decimal("100.00")
@@ -232,7 +232,7 @@ def test_invalid_edit_is_refused_and_nothing_is_stored(client, run, calls):
     empty_name = _decide(client, "name", "edit", "")
     unknown = _decide(client, "funding.nothing", "edit", "1")
     assert [r.status_code for r in (bad_amount, bad_unit, empty_name, unknown)] == [422] * 4
-    assert "not a number" in bad_amount.json()["error"]
+    assert "不是数字" in bad_amount.json()["error"]
     assert "funding.unit" in bad_unit.json()["error"]
     assert calls == []
     with RunStore(run, create=False) as store:
@@ -347,3 +347,79 @@ def test_a_queue_page_shown_again_parses_only_the_records_decided_since(many, mo
     page = client.get("/").text
     assert parsed == [keys[4]]  # its decisions changed; the other nine lines are kept
     assert page.count(">1/1<") == 1  # 测试项目004: its one field decided
+
+
+@pytest.fixture
+def routed(tmp_path):
+    """30 records, those below 0.7 to review (the first 23 of the queue)."""
+    store, keys = build_many_run(tmp_path / "routed", 30, threshold=0.7)
+    store.close()
+    with TestClient(create_app(tmp_path / "routed"), base_url="http://127.0.0.1:8765") as c:
+        c.get(f"/record/{keys[0]}")
+        yield c, keys
+
+
+def test_the_default_queue_is_the_records_that_need_review_with_the_threshold(routed):
+    client, keys = routed
+    page = client.get("/").text
+    names = re.findall(r"测试项目\d+", page)
+    assert names == [f"测试项目{i:03d}" for i in range(23)]
+    assert "需要审核 23" in page and "全部记录 30" in page
+    assert '置信度低于阈值\n    <strong>0.70</strong>' in page
+    everything = client.get("/?view=all").text
+    assert re.findall(r"测试项目\d+", everything) == [f"测试项目{i:03d}" for i in range(30)]
+    # A record page reached from the default queue walks that queue: the last to review has no next.
+    assert "next-record" not in _links(client.get(f"/record/{keys[22]}").text)
+    everything = _links(client.get(f"/record/{keys[22]}?view=all").text)
+    assert everything["next-record"] == f"/record/{quote(keys[23])}?view=all"
+
+
+def test_a_record_decision_names_the_next_record_to_review(routed):
+    client, keys = routed
+    _decide_key(client, keys[1], "record", "accept")  # decided before: skipped
+    body = _decide_key(client, keys[0], "record", "accept").json()
+    assert body["status"] == "accepted" and body["next"] == f"/record/{quote(keys[2])}"
+    assert _decide_key(client, keys[2], "name", "accept").json()["next"] == f"/record/{quote(keys[2])}?field=name"
+    for key in keys[2:23]:
+        last = _decide_key(client, key, "record", "reject").json()
+    assert last["next"] == "/?done=1"
+    assert "已经没有待审的记录" in client.get(last["next"]).text
+
+
+def test_decisions_work_as_plain_form_posts_without_javascript(routed):
+    client, keys = routed
+    form = {"csrf_token": _token(client), "field": "name", "action": "accept"}
+    done = client.post(f"/record/{keys[0]}", data=form, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"/record/{quote(keys[0])}?field=name"
+    page = client.get(done.headers["location"]).text
+    assert "✓ 已接受" in page
+    edit = form | {"field": "name", "action": "edit", "value": "测试项目000改"}
+    assert client.post(f"/record/{keys[0]}?view=all", data=edit, follow_redirects=False).status_code == 303
+    whole = client.post(f"/record/{keys[0]}", data=form | {"field": "record"}, follow_redirects=False)
+    assert whole.headers["location"] == f"/record/{quote(keys[1])}"
+    refused = client.post(f"/record/{keys[1]}", data=form | {"action": "edit", "value": ""})
+    assert refused.status_code == 422 and "项目名称不能为空" in refused.text
+    assert client.post(f"/record/{keys[1]}", data={**form, "csrf_token": "guess"}).status_code == 403
+
+
+def test_a_value_of_twenty_thousand_characters_is_too_long(client, run):
+    """Before: refused as "the value must be text" (over 20,000), or stored (20,000 itself)."""
+    reply = _decide(client, "overview", "edit", "很" * 20_000)
+    assert reply.status_code == 422 and "过长（too long）" in reply.json()["error"]
+    with RunStore(run, create=False) as store:
+        assert store.reviews() == []
+
+
+def test_findings_are_shown_in_chinese_with_their_rule_id_and_fields_with_their_reasons(client):
+    assert _decide(client, "funding.annual_total", "edit", "120.00").status_code == 200
+    page = client.get(f"/record/{KEY}").text
+    assert "<code>record.sources-sum</code>" in page
+    assert "项目的各资金来源之和等于其年度（及实施期）资金总额" in page
+    assert "do not add up" not in page and ">error<" not in page and "错误" in page
+    # 年度资金总额 is contradicted by record.sources-sum: its line says so, with the factor.
+    row = page.split('data-path="funding.annual_total"', 1)[1].split("</tr>", 1)[0]
+    assert "与其他数字矛盾" in row and "×0.25" in row and "<code>record.sources-sum</code>" in row
+    assert "原文中逐字找到" in page.split('data-path="name"', 1)[1].split("</tr>", 1)[0]
+    # The record's own line: its weakest field times the error finding, = the confidence.
+    why = page.split('id="record-why"', 1)[1].split("</div>", 1)[0]
+    assert "最弱字段 年度资金总额" in why and "错误发现 record.sources-sum" in why and "0.15" in why

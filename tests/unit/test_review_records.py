@@ -81,7 +81,7 @@ def test_rejecting_clears_a_value_removes_an_indicator_and_never_the_name():
     assert get_value(apply_reject(rec, _path("overview")), _path("overview")) is None
     assert "overview" not in apply_reject(rec, _path("overview")).field_locations
     assert apply_reject(rec, FIRST).indicators == []
-    with pytest.raises(EditRefused, match="reject the record"):
+    with pytest.raises(EditRefused, match="拒绝整条记录"):
         apply_reject(rec, _path("name"))
 
 
@@ -90,7 +90,7 @@ def test_amounts_accept_printed_forms_and_refuse_anything_else():
     total = _path("funding.period_total")
     assert apply_edit(rec, total, "1,024.87").funding.period_total == Decimal("1024.87")
     assert apply_edit(rec, total, "").funding.period_total is None
-    with pytest.raises(EditRefused, match="not a number"):
+    with pytest.raises(EditRefused, match="不是数字"):
         apply_edit(rec, total, "1024.8.7")
 
 
@@ -201,10 +201,10 @@ def test_reverify_without_the_source_copy_says_why(store):
     rec = hostile_record(hostile_document())
     (copy,) = (store.dir / "sources").iterdir()
     copy.write_bytes(SECOND_SOURCE)
-    with pytest.raises(RunStoreError, match="not the document the record was read from"):
+    with pytest.raises(RunStoreError, match="不是抽取这条记录的文档"):
         reverify_with_threshold()(rec, store, store.record(KEY))
     copy.unlink()
-    with pytest.raises(RunStoreError, match="could not be re-verified: the run holds no copy of the source"):
+    with pytest.raises(RunStoreError, match=r"无法重新核查这次修改：运行目录中没有文档 .* 的原文副本"):
         reverify_with_threshold()(rec, store, store.record(KEY))
 
 

@@ -53,3 +53,11 @@ def test_every_check_is_counted(reports):
         assert report.checks_run == report.passed + report.failed + report.not_checkable
         assert report.checks_run > 100
         assert report.count("info") == report.not_checkable
+
+
+def test_every_rule_says_what_it_checks_in_chinese_too():
+    """The review UI is in Chinese; it names a finding by its rule id and this line."""
+    from llmextract.core.catalogue import CHINESE, RULES
+
+    assert sorted(CHINESE) == sorted(r.id for r in RULES)
+    assert all(CHINESE[r.id].strip() for r in RULES)

@@ -14,8 +14,8 @@ from llmextract.core.numbers import half_width
 
 # Comparators as a column prints them; the value parser (core.numbers) reads the composed text.
 _COMPARATOR = re.compile(
-    r"^(>=|<=|≥|≤|≧|≦|⩾|⩽|>|<|=|＝|大于等于|小于等于|不低于|不高于|不少于|不多于|不超过|不小于|不大于|大于|小于|等于|"
-    r"高于|低于|达到)$"
+    r"^(>=|<=|≥|≤|≧|≦|⩾|⩽|≮|≯|≈|>|<|=|＝|~|大于等于|小于等于|不低于|不高于|不少于|不多于|不超过|不小于|不大于|大于|小于|"
+    r"等于|高于|低于|达到|约|约为)$"
 )
 # What an 指标性质 / 指标值类型 column prints when the value has no comparator.
 _NATURE = re.compile(r"^(定性|定量|正向|反向|中性|区间|正向指标|反向指标|定性指标|定量指标)$")

@@ -1,8 +1,14 @@
 // Review UI behaviour: field selection, bbox overlay, text highlights, decisions and keyboard shortcuts.
-// Document text never goes through innerHTML: values are read from data attributes and written with
-// textContent / input.value only.
+//
+// The pages work without this script (every decision is a form post). With it, a field decision is sent with
+// fetch and the record's panels are refreshed in place from the server's own rendering of the page (no
+// reload: the PDF page, the scroll positions and the selection stay); a whole-record decision (A / R) opens
+// the next record to review. Document text never goes through innerHTML: values are read from data
+// attributes and written with textContent / input.value; refreshed panels are nodes parsed by DOMParser from
+// the server's escaped HTML (DOMParser runs no script, and the CSP forbids inline ones).
 "use strict";
 
+document.documentElement.classList.add("js");
 const token = document.querySelector('meta[name="csrf-token"]').content;
 
 // Scroll ``element`` into view inside its scrolling panel only: the window itself must stay put, so the
@@ -43,15 +49,27 @@ function initQueue() {
   });
 }
 
+const ACTION_LABELS = { accept: "接受", edit: "修改", reject: "拒绝" };
+
 function initRecord() {
-  const data = JSON.parse(document.getElementById("record-data").textContent);
-  const emptyFields = document.getElementById("empty-fields");
-  const flash = document.getElementById("flash");
+  let data = JSON.parse(document.getElementById("record-data").textContent);
   let editing = null;
   let current = null;
+  let busy = false;
 
+  const emptyFields = () => document.getElementById("empty-fields");
   const visibleFields = () =>
-    [...document.querySelectorAll("tr.field")].filter((row) => !emptyFields.contains(row) || emptyFields.open);
+    [...document.querySelectorAll("tr.field")].filter((row) => !emptyFields().contains(row) || emptyFields().open);
+  const rowOf = (path) => [...document.querySelectorAll("tr.field")].find((row) => row.dataset.path === path);
+
+  function say(text, isError) {
+    const flash = document.getElementById("flash");
+    flash.textContent = "";
+    const span = document.createElement("span");
+    span.className = isError ? "error" : "saved";
+    span.textContent = text;
+    flash.append(span);
+  }
 
   function showBox(path) {
     const box = document.getElementById("bbox");
@@ -95,7 +113,8 @@ function initRecord() {
     current = row;
     document.querySelectorAll("tr.field.current").forEach((r) => r.classList.remove("current"));
     row.classList.add("current");
-    row.scrollIntoView({ block: "nearest" });
+    if (emptyFields().contains(row)) emptyFields().open = true;
+    reveal(document.getElementById("fields-panel"), row);
     showBox(row.dataset.path);
     showMarks(row.dataset.path);
     const url = new URL(location.href);
@@ -116,34 +135,66 @@ function initRecord() {
     return next.dataset.path;
   }
 
-  async function decide(field, action, value, row) {
-    const response = await fetch(`/api/records/${encodeURIComponent(data.key)}/decisions`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-csrf-token": token },
-      body: JSON.stringify({ field, action, value }),
-      credentials: "same-origin",
-    });
-    const reply = await response.json().catch(() => ({ ok: false, error: `HTTP ${response.status}` }));
-    if (!reply.ok) {
-      const where = row ? row.querySelector(".error") : flash;
-      where.textContent = reply.error;
-      return false;
+  // The record's panels as the server renders them now, swapped in place (the page is not reloaded).
+  async function refresh(selectPath) {
+    const response = await fetch(location.href, { credentials: "same-origin" });
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    for (const id of ["record-head", "findings", "record-data"]) {
+      document.getElementById(id).replaceWith(document.adoptNode(fresh.getElementById(id)));
     }
-    const confidence = reply.confidence === null ? "未评分" : reply.confidence.toFixed(2);
-    sessionStorage.setItem(
-      "review-flash",
-      `已保存（${action}）并重新核查：置信度 ${confidence}，发现 ${reply.findings.length} 条，状态 ${reply.status}`,
-    );
-    const url = new URL(location.href);
-    if (row) url.searchParams.set("field", nextPath(row));
-    location.replace(url);
-    return true;
+    for (const selector of ["#fields-panel > table.fields", "#empty-fields"]) {
+      const open = selector === "#empty-fields" && emptyFields().open;
+      document.querySelector(selector).replaceWith(document.adoptNode(fresh.querySelector(selector)));
+      if (open) emptyFields().open = true;
+    }
+    data = JSON.parse(document.getElementById("record-data").textContent);
+    current = null;
+    select(rowOf(selectPath) || visibleFields()[0]);
+  }
+
+  async function decide(field, action, value, row) {
+    if (busy) return false;
+    busy = true;
+    try {
+      const response = await fetch(
+        `/api/records/${encodeURIComponent(data.key)}/decisions${location.search}`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-csrf-token": token },
+          body: JSON.stringify({ field, action, value }),
+          credentials: "same-origin",
+        },
+      );
+      const fallback = response.status === 413 ? "内容过长（too long）" : `HTTP ${response.status}`;
+      const reply = await response.json().catch(() => ({ ok: false, error: fallback }));
+      if (!reply.ok) {
+        if (row) row.querySelector(".error").textContent = reply.error;
+        else say(reply.error, true);
+        return false;
+      }
+      if (field === "record") {
+        sessionStorage.setItem("review-flash", `上一条记录已${ACTION_LABELS[action]}（${reply.status_label}）`);
+        location.assign(reply.next);
+        return true;
+      }
+      const confidence = reply.confidence === null ? "未评分" : reply.confidence.toFixed(2);
+      stopEdit();
+      await refresh(row ? nextPath(row) : null);
+      say(
+        `已保存（${ACTION_LABELS[action]}）并重新核查：置信度 ${confidence}，发现 ${reply.findings.length} 条，` +
+          `状态 ${reply.status_label}`,
+        false,
+      );
+      return true;
+    } finally {
+      busy = false;
+    }
   }
 
   function startEdit(row, initial) {
     if (editing) return;
     const cell = row.querySelector(".value");
-    const long = row.dataset.value.length > 40 || row.dataset.kind === "text" && row.dataset.value.includes("\n");
+    const long = row.dataset.value.length > 40 || (row.dataset.kind === "text" && row.dataset.value.includes("\n"));
     const input = document.createElement(long ? "textarea" : "input");
     input.className = "editor";
     input.value = initial ?? row.dataset.value;
@@ -163,7 +214,7 @@ function initRecord() {
       } else if (e.key === "Enter" && !e.shiftKey) {
         e.preventDefault();
         const saved = await decide(row.dataset.path, "edit", input.value, row);
-        if (!saved) input.focus();
+        if (!saved && editing) input.focus();
       }
     });
   }
@@ -191,19 +242,29 @@ function initRecord() {
     else decide(row.dataset.path, action, null, row);
   }
 
-  document.querySelectorAll("tr.field").forEach((row) => {
-    row.addEventListener("click", (e) => {
-      if (editing && editing.row === row) return;
-      select(row);
-      const button = e.target.closest("button[data-action]");
-      if (button) act(row, button.dataset.action);
-      const reading = e.target.closest(".reading");
-      if (reading) useReading(row, reading.dataset.source);
-    });
+  // Delegated: the rows are replaced after every decision.
+  document.addEventListener("click", (e) => {
+    const recordButton = e.target.closest("button[data-record-action]");
+    if (recordButton) {
+      e.preventDefault();
+      decide("record", recordButton.dataset.recordAction, null, null);
+      return;
+    }
+    const row = e.target.closest("tr.field");
+    if (!row || (editing && editing.row === row)) return;
+    select(row);
+    const button = e.target.closest("button[data-action]");
+    if (button) {
+      e.preventDefault();
+      act(row, button.dataset.action);
+    }
+    const reading = e.target.closest(".reading");
+    if (reading) useReading(row, reading.dataset.source);
   });
-  document.querySelectorAll("button[data-record-action]").forEach((button) => {
-    button.addEventListener("click", () => decide("record", button.dataset.recordAction, null, null));
-  });
+  document.addEventListener("toggle", (e) => {
+    const details = emptyFields();
+    if (e.target === details && !details.open && current && details.contains(current)) select(visibleFields()[0]);
+  }, true);
 
   document.addEventListener("keydown", (e) => {
     if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -234,16 +295,11 @@ function initRecord() {
 
   const message = sessionStorage.getItem("review-flash");
   if (message) {
-    flash.textContent = message;
+    say(message, false);
     sessionStorage.removeItem("review-flash");
   }
   const rows = [...document.querySelectorAll("tr.field")];
-  const wanted = rows.find((row) => row.hasAttribute("data-selected"));
-  if (wanted && emptyFields.contains(wanted)) emptyFields.open = true;
-  select(wanted || rows[0]);
-  emptyFields.addEventListener("toggle", () => {
-    if (!emptyFields.open && current && emptyFields.contains(current)) select(visibleFields()[0]);
-  });
+  select(rows.find((row) => row.hasAttribute("data-selected")) || rows[0]);
 }
 
 if (document.body.classList.contains("queue-page")) initQueue();
