@@ -65,7 +65,7 @@ def corpus_documents(corpus: Path) -> list[str]:
     """Paths (relative to ``corpus``) of every document of its seeds/, pdf/ and more/ folders."""
     out: list[str] = []
     for folder in FOLDERS:
-        supported, _ = discover(corpus / folder)
+        supported = discover(corpus / folder).supported
         out += [p.relative_to(corpus).as_posix() for p in supported if p.name not in CORPUS_NOTES]
     return out
 

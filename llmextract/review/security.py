@@ -80,14 +80,17 @@ class LocalOnly:
     def _problem(self, headers: Headers, method: str) -> tuple[int, str] | None:
         host = headers.get("host", "")
         if host_name(host) not in self.allowed:
-            return 400, "unknown host: open the review UI at the address `llmextract review` printed"
+            return 400, (
+                "未知主机：请用 `llmextract review` 打印的地址打开审核界面"
+                "（unknown host: open the review UI at the address `llmextract review` printed）"
+            )
         if method in SAFE_METHODS:
             return None
         origin = headers.get("origin")
         if origin is not None and (urlsplit(origin).scheme not in ("http", "https") or urlsplit(origin).netloc != host):
-            return 403, "cross-origin request refused"
+            return 403, "跨源请求被拒绝（cross-origin request refused）"
         if headers.get("sec-fetch-site") in ("cross-site", "same-site"):
-            return 403, "cross-site request refused"
+            return 403, "跨站请求被拒绝（cross-site request refused）"
         return None
 
 
@@ -102,4 +105,7 @@ def set_token_cookie(response: Response, token: str) -> None:
 
 
 def refused() -> Response:
-    return PlainTextResponse("missing or wrong CSRF token: reload the page and try again", status_code=403)
+    return PlainTextResponse(
+        "安全令牌缺失或错误：请刷新页面后重试（missing or wrong CSRF token: reload the page and try again）",
+        status_code=403,
+    )

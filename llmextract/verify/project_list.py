@@ -5,6 +5,8 @@ are typed separately and drift: "忻州市食品公司经营" vs "忻州市食�
 the lines whose name is close enough, one with the same amount is the match (a list may repeat a name with
 different amounts: "实施公车统管费用" 30 / 5 / 3). Only a line whose name is nearly the same is held against a
 different amount; a looser match is reported as not checkable rather than as an error about another project.
+A line whose amount is that of another record with the same name (two units' tables for one project name)
+belongs to that record and is never held against this one.
 """
 
 from __future__ import annotations
@@ -67,7 +69,12 @@ def _in_unit(record: ProjectRecord, unit: str) -> Figure | None:
     return Figure(convert(f.value, record.funding.unit, unit), convert(f.step, record.funding.unit, unit))
 
 
-def check_project_list(record: ProjectRecord, ledger: RecordLedger, tables: list[BudgetTable]) -> None:
+def check_project_list(
+    record: ProjectRecord,
+    ledger: RecordLedger,
+    tables: list[BudgetTable],
+    records: list[ProjectRecord] | None = None,
+) -> None:
     if record.kind != "project" or record.funding.annual_total is None:
         return
     table = first_of(tables, "projects")
@@ -91,7 +98,15 @@ def check_project_list(record: ProjectRecord, ledger: RecordLedger, tables: list
     if not lines:
         ledger.note(_RULE, [_PATH], f"no line of {table.title} has a name like “{record.name}”")
         return
-    best = lines[0]
+    unclaimed = [ln for ln in lines if not _claimed_by_namesake(record, records or [], ln, table.unit)]
+    if not unclaimed:
+        ledger.note(
+            _RULE,
+            [_PATH],
+            f"the lines of {table.title} named like “{record.name}” hold the amounts of other tables of that name",
+        )
+        return
+    best = unclaimed[0]
     if best.score < SAME:
         ledger.note(
             _RULE,
@@ -109,6 +124,17 @@ def check_project_list(record: ProjectRecord, ledger: RecordLedger, tables: list
         _spans(record, best),
         [_PATH],
     )
+
+
+def _claimed_by_namesake(record: ProjectRecord, records: list[ProjectRecord], line: Line, unit: str) -> bool:
+    """Another record of the same name prints exactly this line's amount: the line is that record's."""
+    for other in records:
+        if other is record or other.kind != "project" or normalise(other.name) != normalise(record.name):
+            continue
+        value = _in_unit(other, unit)
+        if value is not None and equal(value, figure(line.amount.value, unit)):
+            return True
+    return False
 
 
 def _matched(record: ProjectRecord, ledger: RecordLedger, table: BudgetTable, line: Line, shown: str) -> None:

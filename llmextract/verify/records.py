@@ -35,15 +35,17 @@ RECORD_RULES = frozenset(
     {*(r.id for r in RULES if r.id.startswith(("record.", "grounding.", "reading."))), RULE_FAILED}
 )
 
-RecordRule = Callable[[Document, ProjectRecord, RecordLedger, list[BudgetTable]], None]
+# A rule sees the document, the record, its ledger, the document's tables and all its records (a project list
+# line may belong to another record of the same name).
+RecordRule = Callable[[Document, ProjectRecord, RecordLedger, list[BudgetTable], list[ProjectRecord]], None]
 
 _RULES: tuple[tuple[str, RecordRule], ...] = (
-    ("funding", lambda doc, r, led, tables: check_funding(r, led)),
-    ("project list", lambda doc, r, led, tables: check_project_list(r, led, tables)),
-    ("indicator arithmetic", lambda doc, r, led, tables: check_indicator_arithmetic(r, led)),
-    ("department table", lambda doc, r, led, tables: check_dept_table(doc, r, led, tables)),
-    ("self-evaluation", lambda doc, r, led, tables: check_evaluation(doc, r, led)),
-    ("reading completeness", lambda doc, r, led, tables: check_completeness(doc, r, led)),
+    ("funding", lambda doc, r, led, tables, records: check_funding(r, led)),
+    ("project list", lambda doc, r, led, tables, records: check_project_list(r, led, tables, records)),
+    ("indicator arithmetic", lambda doc, r, led, tables, records: check_indicator_arithmetic(r, led)),
+    ("department table", lambda doc, r, led, tables, records: check_dept_table(doc, r, led, tables)),
+    ("self-evaluation", lambda doc, r, led, tables, records: check_evaluation(doc, r, led)),
+    ("reading completeness", lambda doc, r, led, tables, records: check_completeness(doc, r, led)),
 )
 
 
@@ -73,7 +75,7 @@ def check_records(
             grounded = ground(doc, record, ledger)
         for what, rule in _RULES:
             with _contained(checker, ledger, f"the {what} rule"):
-                rule(doc, record, ledger, tables)
+                rule(doc, record, ledger, tables, records)
         locations = grounded.locations if grounded is not None else record.field_locations
         pairs.append((record.model_copy(update={"field_locations": locations}), ledger))
         groundings.append(grounded.groundings if grounded is not None else {})

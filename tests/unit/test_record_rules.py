@@ -53,6 +53,19 @@ def test_amount_differing_from_the_project_list_is_an_error():
     assert _status(record, "funding.annual_total") == "contradicted"
 
 
+def test_a_line_holding_another_same_named_tables_amount_is_not_held_against_this_one():
+    # Two units print a target table for one project name; the list's one line is the second table's amount.
+    doc = project_doc(list_amount="19.70")
+    (first,) = extract_rules(doc)
+    funding = first.funding.model_copy(update={"annual_total": Decimal("197000")})
+    second = first.model_copy(update={"funding": funding, "record_id": f"{doc.doc_id[:16]}:{len(doc.text)}"})
+    result = check_records(doc, [first, second])
+    assert [f for f in result.report.findings if f.rule_id == "record.funding-vs-project-list"] == []
+    checked_first, checked_second = result.records
+    assert "other tables of that name" in checked_first.number_checks["funding.annual_total"].note
+    assert "record.funding-vs-project-list" in checked_second.number_checks["funding.annual_total"].rules
+
+
 def test_small_name_difference_is_matched_by_amount_and_reported():
     (record,), findings = _check(project_doc(list_name="驻村干部补贴"))
     warning = _only(findings, "record.project-list-name")
