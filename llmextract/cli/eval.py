@@ -16,7 +16,7 @@ from llmextract.cli.output import console, err_console, print_json, user_errors
 from llmextract.evals.compare import Change, compare, regressions
 from llmextract.evals.render import to_html, to_markdown
 from llmextract.evals.runner import run_suite
-from llmextract.evals.suite import SuiteError, check_record_mode, load_suite
+from llmextract.evals.suite import SuiteError, check_record_mode, load_suite, with_overrides
 
 
 def eval_command(
@@ -31,6 +31,8 @@ def eval_command(
         "--record-mode",
         help="For a suite with a cassette: none (replay only), once, new_episodes or all; overrides the suite's.",
     ),
+    extractor: str | None = typer.Option(None, "--extractor", help="rules, llm or hybrid: overrides the suite's."),
+    mode: str | None = typer.Option(None, "--mode", help="tools, json, json_schema or md_json: overrides the suite's."),
 ) -> None:
     """Run an eval suite: project/field/indicator accuracy against gold, verifier precision/recall and
     mutation detection, calibration of the review threshold, tokens, calls, cost and wall time.
@@ -43,6 +45,7 @@ def eval_command(
             if loaded.cassette is None:
                 raise SuiteError("--record-mode needs a suite with a cassette", path=str(suite))
             loaded = replace(loaded, record_mode=check_record_mode(record_mode))
+        loaded = with_overrides(loaded, extractor=extractor, mode=mode)
         base = _read_baseline(baseline) if baseline else None
         report = run_suite(loaded, progress=lambda name: err_console.print(f"[dim]eval {name}[/]"))
     changes: list[Change] | None = compare(report, base) if base is not None else None

@@ -61,6 +61,23 @@ def _split_table(s: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def _oracle_table(s: dict[str, Any]) -> list[str]:
+    """Counts of an oracle-test-server suite (a test double answering from the gold), per split."""
+    oracle = s.get("oracle") or {}
+    if not oracle:
+        return []
+    names = sorted(oracle, key=lambda k: (k != "all", k != "in_sample", k))
+    keys = sorted({k for v in oracle.values() for k in v})
+    out = [
+        "## Oracle test server (a test double answering from the gold: the LLM path's ceiling, not a model)",
+        "",
+        "| count | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    out += [f"| {k} | " + " | ".join(str(oracle[n].get(k, 0)) for n in names) + " |" for k in keys]
+    return [*out, ""]
+
+
 def to_markdown(report: dict[str, Any], changes: list[Change] | None = None) -> str:
     s = report["summary"]
     suite = report["suite"]
@@ -76,6 +93,7 @@ def to_markdown(report: dict[str, Any], changes: list[Change] | None = None) -> 
         *(f"| {k} | {v} |" for k, v in _summary_rows(s)),
         "",
         *_split_table(s),
+        *_oracle_table(s),
         "## Fields (matched records)",
         "",
         "| field | " + " | ".join(d["source"] for d in report["documents"] if "metrics" in d) + " | all |",

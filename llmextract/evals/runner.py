@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -62,14 +63,15 @@ def run_suite(
     gold_loader: GoldLoader = _default_gold_loader,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    config = suite_config(suite)
     started = time.perf_counter()
     documents = []
     total = Tally()
     by_kind: dict[str, Tally] = {}
     by_split: dict[str, Tally] = {}
     cassette: dict[str, Any] = {}
-    with _cassette(suite, cassette):
+    oracle_counts: dict[str, Counter[str]] = {}
+    with _cassette(suite, cassette), _oracle_server(suite) as oracle:
+        config = suite_config(suite) if oracle is None else _oracle_config(suite, oracle)
         for entry in suite.documents:
             has_gold = entry.gold is not None and entry.gold.is_file()
             if entry.require_gold and not has_gold:
@@ -77,15 +79,19 @@ def run_suite(
                 continue
             if progress:
                 progress(entry.path.name)
-            tally, extra = _run_document(suite, config, entry, gold_loader if has_gold else None)
+            tally, extra = _run_document(suite, config, entry, gold_loader if has_gold else None, oracle)
             total += tally
             kind = by_kind.setdefault(extra["kind"], Tally())
             kind += tally
             if extra.get("split"):
                 split = by_split.setdefault(extra["split"], Tally())
                 split += tally
+            if "oracle" in extra:
+                _add_oracle(oracle_counts, extra, rates(tally))
             documents.append({"source": entry.path.name, **extra, "metrics": rates(tally), "counts": tally.to_dict()})
     summary = rates(total)
+    if oracle_counts:
+        summary["oracle"] = {k: dict(sorted(v.items())) for k, v in sorted(oracle_counts.items())}
     summary["wall_time_s"] = round(time.perf_counter() - started, 2)
     # The issue's mutation target is stated for the seeds (text exports): show them apart from the PDFs.
     summary["mutation_by_document_kind"] = {k: rates(t)["mutation"] for k, t in sorted(by_kind.items())}
@@ -156,10 +162,19 @@ def _request_key(request: Any) -> tuple[str, str, Any]:
 
 
 def _run_document(
-    suite: Suite, config: Config, entry: SuiteDocument, gold_loader: GoldLoader | None
+    suite: Suite, config: Config, entry: SuiteDocument, gold_loader: GoldLoader | None, oracle: Any = None
 ) -> tuple[Tally, dict[str, Any]]:
     started = time.perf_counter()
-    result = process(load_document(entry.path), config)
+    oracle_counts: dict[str, Any] | None = None
+    if oracle is None:
+        result = process(load_document(entry.path), config)
+    else:
+        if gold_loader is None or entry.gold is None:
+            raise SuiteError(f"an oracle suite needs gold for every document: {entry.path.name} has none")
+        from llmextract.evals.oracle_run import run_oracle_document
+
+        records = gold_loader(entry.gold).records
+        result, oracle_counts = run_oracle_document(suite, config, oracle, load_document(entry.path), records)
     tally = Tally(wall_time_s=time.perf_counter() - started)
     tally.usage = result.usage
     extra: dict[str, Any] = {
@@ -173,6 +188,8 @@ def _run_document(
         # LLM and hybrid runs: blocks whose LLM reading failed (hybrid keeps the rules reading for them).
         "llm_failures": sum(f.rule_id == LLM_FAILED for f in result.all_findings),
     }
+    if oracle_counts is not None:
+        extra["oracle"] = oracle_counts
     if gold_loader is not None:
         assert entry.gold is not None
         gold = gold_loader(entry.gold)
@@ -197,6 +214,39 @@ def _run_document(
             if not o.located
         ]
     return tally, extra
+
+
+@contextmanager
+def _oracle_server(suite: Suite) -> Iterator[Any]:
+    """The oracle test server of an oracle suite (imported only then: it loads the LLM stack), else None."""
+    if suite.oracle is None:
+        yield None
+        return
+    from llmextract.evals.oracle_run import oracle_server
+
+    with oracle_server(suite) as server:
+        yield server
+
+
+def _oracle_config(suite: Suite, server: Any) -> Config:
+    from llmextract.evals.oracle_run import oracle_config
+
+    return oracle_config(suite, server)
+
+
+# A document's project recall and indicator F1 both reach this in an oracle run, or it is counted below it.
+ORACLE_FLOOR = 0.98
+
+
+def _add_oracle(totals: dict[str, Counter[str]], extra: dict[str, Any], metrics: dict[str, Any]) -> None:
+    """Oracle counts summed per split (in_sample / held_out) and over all documents; documents whose recall
+    or indicator F1 is below the floor are counted, not named (the held-out ones must not be looked at)."""
+    counts = Counter(extra["oracle"])
+    counts["documents"] = 1
+    recall, f1 = metrics["projects"]["recall"], metrics["indicators"]["f1"]
+    counts["documents_below_floor"] = int(any(v is not None and v < ORACLE_FLOOR for v in (recall, f1)))
+    for key in ("all", extra.get("split") or "no_gold"):
+        totals.setdefault(key, Counter()).update(counts)
 
 
 def _plain(item: Any) -> dict[str, Any]:

@@ -13,6 +13,11 @@
     cassette:                   # optional: replay the LLM calls from a vcrpy cassette (needs vcrpy)
       path: ../cassettes/seed001-llm.yaml
       record_mode: none         # none (replay only) | once | new_episodes | all; --record-mode overrides
+    oracle:                     # optional, instead of an endpoint: the oracle test server (a test double that
+      faults: 0.3               # answers from the gold); share of transport faults in a second run,
+      plant: true               # a run with one wrong number per record (hybrid), seed of the faults,
+      seed: 1                   # and how long a "slow" fault waits (0: none)
+      slow: 2.5
     documents:
       - path: ../../tests/fixtures/seeds/000_853eedb28f35c8b1.txt
       - path: ../../tests/fixtures/pdf/2026年烟台市商务局部门预算.pdf
@@ -24,7 +29,7 @@ Paths are relative to the suite file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +37,7 @@ import yaml
 
 from llmextract.core.errors import LLMExtractError
 from llmextract.score import DEFAULT_THRESHOLD
-from llmextract.settings import ExtractorKind
+from llmextract.settings import MODES, ExtractorKind
 
 EXTRACTORS = tuple(k.value for k in ExtractorKind)
 _KEYS = {
@@ -47,7 +52,9 @@ _KEYS = {
     "mutations",
     "gold_dir",
     "documents",
+    "oracle",
 }
+ORACLE_KEYS = {"faults", "plant", "seed", "slow"}
 # LLM settings a suite may pin (model and mode have their own keys). Never the key, and the response cache is
 # the runner's business: a suite measures the model, not the cache.
 LLM_KEYS = {
@@ -89,6 +96,7 @@ class Suite:
     llm: dict[str, Any] = field(default_factory=dict)
     cassette: Path | None = None
     record_mode: str = "none"
+    oracle: dict[str, Any] | None = None
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -104,6 +112,7 @@ class Suite:
             "cassette": None
             if self.cassette is None
             else {"file": str(self.cassette), "record_mode": self.record_mode},
+            "oracle": self.oracle,
         }
 
 
@@ -152,6 +161,7 @@ def load_suite(path: str | Path) -> Suite:
             path=str(path),
         )
     cassette, record_mode = _cassette(data.get("cassette"), base, path)
+    oracle = _oracle(data.get("oracle"), extractor, cassette, path)
     return Suite(
         name=str(data.get("name") or path.stem),
         path=path,
@@ -166,7 +176,19 @@ def load_suite(path: str | Path) -> Suite:
         llm=dict(llm),
         cassette=cassette,
         record_mode=record_mode,
+        oracle=oracle,
     )
+
+
+def with_overrides(suite: Suite, *, extractor: str | None = None, mode: str | None = None) -> Suite:
+    """The suite with its extractor or LLM mode replaced (``llmextract eval --extractor/--mode``)."""
+    if extractor is not None and extractor not in EXTRACTORS:
+        raise SuiteError(f"unknown extractor {extractor!r}", hint=f"use one of {', '.join(EXTRACTORS)}")
+    if mode is not None and mode not in MODES:
+        raise SuiteError(f"unknown mode {mode!r}", hint=f"use one of {', '.join(MODES)}")
+    if suite.oracle is not None and extractor not in (None, "llm", "hybrid"):
+        raise SuiteError("an oracle suite needs extractor llm or hybrid", path=str(suite.path))
+    return replace(suite, extractor=extractor or suite.extractor, mode=mode or suite.mode)
 
 
 def check_record_mode(mode: str, suite: Path | None = None) -> str:
@@ -191,6 +213,24 @@ def _cassette(entry: Any, base: Path, suite: Path) -> tuple[Path | None, str]:
             path=str(suite),
         )
     return base / entry["path"], check_record_mode(str(entry.get("record_mode") or "none"), suite)
+
+
+def _oracle(entry: Any, extractor: str, cassette: Path | None, suite: Path) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    if not isinstance(entry, dict) or set(entry) - ORACLE_KEYS:
+        raise SuiteError(
+            "oracle takes faults, plant, seed and slow", hint="oracle: {faults: 0.3, plant: true}", path=str(suite)
+        )
+    if extractor not in ("llm", "hybrid") or cassette is not None:
+        raise SuiteError("an oracle suite needs extractor llm or hybrid and no cassette", path=str(suite))
+    faults, slow, seed = entry.get("faults", 0), entry.get("slow", 0), entry.get("seed", 0)
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (faults, slow, seed))
+    if not numbers or not isinstance(seed, int) or not isinstance(entry.get("plant", False), bool):
+        raise SuiteError("oracle: faults and slow are numbers, seed an integer, plant true or false", path=str(suite))
+    if not 0 <= faults < 1:
+        raise SuiteError("oracle faults must be at least 0 and below 1", path=str(suite))
+    return dict(entry)
 
 
 def _document(entry: Any, base: Path, gold_dir: Path | None, suite: Path) -> SuiteDocument:

@@ -13,7 +13,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # A wheel force-includes prompts/ as llmextract/_data/prompts; a checkout (editable install) has it at the root.
 _SEARCH_PATH = (_PACKAGE_DIR / "_data" / "prompts", _PACKAGE_DIR.parent / "prompts")
 
-DEFAULT_PROMPT = "extract_project/v1"
+DEFAULT_PROMPT = "extract_region/v1"
 
 
 @dataclass(frozen=True, slots=True)

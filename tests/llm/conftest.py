@@ -1,5 +1,6 @@
-"""Fixtures for the LLM tests: the 遗属补助 block of seed 001, settings pointing at a scripted server, and the
-pytest-recording configuration for the cassettes recorded from a real llama.cpp server."""
+"""Fixtures for the LLM tests: the 遗属补助 table of seed 001 (as a part and as one request's chunk), settings
+pointing at a scripted server, and the pytest-recording configuration for the cassettes recorded from a real
+llama.cpp server."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from llmextract import load_document
 from llmextract.core.document import Document
+from llmextract.extract.llm.chunks import Chunk
 from llmextract.layout.parts import Part, find_project_tables
 from llmextract.settings import Settings
 from tests.conftest import seed
@@ -32,6 +34,18 @@ def seed001() -> Document:
 def yishu_block(seed001: Document) -> Part:
     (block,) = [p for p in find_project_tables(seed001) if p.name == "遗属补助"]
     return block
+
+
+def chunk_of(doc: Document, start: int, end: int, region: int = 0) -> Chunk:
+    """The request for the whole lines of ``doc.text[start:end]``, read for project records."""
+    lines = [n for n, ln in enumerate(doc.lines) if ln.start < end and start < ln.end]
+    first, last = doc.lines[lines[0]], doc.lines[lines[-1]]
+    return Chunk("project", region, lines[0], lines[-1], first.start, last.end, first.page)
+
+
+@pytest.fixture(scope="session")
+def yishu_chunk(seed001: Document, yishu_block: Part) -> Chunk:
+    return chunk_of(seed001, yishu_block.start, yishu_block.end)
 
 
 @pytest.fixture

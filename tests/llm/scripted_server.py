@@ -3,7 +3,8 @@
 It runs in-process on 127.0.0.1 (a free port, a daemon thread), answers ``POST /v1/chat/completions`` from a
 script of actions (one per request, in order; then the default action), and counts and keeps every request.
 Faults it can inject: an HTTP status (429 with Retry-After, 500, …), a sleep past the client's timeout, a
-dropped connection, a body cut short, a reply whose content is malformed JSON or was truncated at max_tokens.
+dropped connection, a body cut short, a 200 whose body is garbled, a reply whose content is malformed JSON or
+was truncated at max_tokens.
 A success reply is shaped like the request: a tool call when the request has ``tools``, else message content.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # reply | content | status | sleep | drop | cut
+    kind: str  # reply | content | status | sleep | drop | cut | garbled
     payload: Any = None
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
@@ -59,6 +60,12 @@ def drop() -> Action:
 def cut(data: dict[str, Any]) -> Action:
     """Send headers promising the whole answer, then half the body, then close."""
     return Action("cut", data)
+
+
+def garbled(data: dict[str, Any]) -> Action:
+    """A 200 whose body is half of the answer's JSON, with a Content-Length that matches it (a proxy or a
+    server that garbled the completion, not the model)."""
+    return Action("garbled", data)
 
 
 class _Server(ThreadingHTTPServer):
@@ -162,6 +169,14 @@ def _perform(handler: BaseHTTPRequestHandler, action: Action, body: dict[str, An
         handler.wfile.flush()
         handler.connection.shutdown(socket.SHUT_RDWR)
         handler.close_connection = True
+        return
+    if action.kind == "garbled":
+        raw = json.dumps(completion).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(raw) // 2))
+        handler.end_headers()
+        handler.wfile.write(raw[: len(raw) // 2])
         return
     _send(handler, 200, completion)
 

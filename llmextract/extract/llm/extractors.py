@@ -1,9 +1,9 @@
 """The ``llm`` and ``hybrid`` extractors behind the :class:`~llmextract.extract.base.Extractor` protocol.
 
-Both read the blocks of :func:`~llmextract.layout.project_blocks.find_project_blocks`, so the rules and the LLM
-read exactly the same spans. The LLM reading never depends on the rules reading: a block the rules reader
-cannot read is still read by the LLM. A block the LLM could not read keeps the rules reading, if there is one,
-with an ``llm.failed`` finding that says why (and the record is not claimed as the LLM's).
+The LLM reads its own regions (:mod:`.regions`), never the rules reader's blocks, and never waits for the
+rules reader: the hybrid extractor runs both readings side by side and pairs their records project by project
+(:mod:`.pairing`). A region the LLM could not read is an ``llm.failed`` finding on every record printed in it
+(so they go to review), or on the document when it holds none.
 """
 
 from __future__ import annotations
@@ -13,18 +13,15 @@ import logging
 
 import httpx
 
-from llmextract.core.catalogue import BLOCK_FAILED, LLM_FAILED
+from llmextract.core.catalogue import LLM_FAILED
 from llmextract.core.document import Document
-from llmextract.core.failures import FailureLog
 from llmextract.core.findings import Finding
 from llmextract.core.records import ProjectRecord
-from llmextract.core.usage import total
 from llmextract.extract.base import Reading
-from llmextract.extract.llm.hybrid import merge_hybrid
-from llmextract.extract.llm.runner import LLMExtractor, LLMResult
+from llmextract.extract.llm.pairing import combine
+from llmextract.extract.llm.runner import ChunkResult, LLMExtractor, LLMReading
 from llmextract.extract.prompts import DEFAULT_PROMPT
-from llmextract.extract.rules import read_block
-from llmextract.layout.project_blocks import ProjectBlock, find_project_blocks
+from llmextract.extract.rules import read_rules
 from llmextract.settings import ExtractorKind, Settings
 
 log = logging.getLogger(__name__)
@@ -53,58 +50,54 @@ class LLMReader:
         await self.session.aclose()
 
     async def read(self, doc: Document) -> Reading:
-        failures = FailureLog(doc)
-        blocks: list[ProjectBlock] = []
-        with failures.guard(BLOCK_FAILED, "finding the project tables", (0, len(doc.text))):
-            blocks = find_project_blocks(doc)
-        rules_task = asyncio.to_thread(_rules_readings, doc, blocks, failures)
-        results, rules = await asyncio.gather(self.session.extract(doc, blocks), rules_task)
-        records: list[ProjectRecord] = []
-        for block, result, rules_record in zip(blocks, results, rules, strict=True):
-            record = self._record(block, result, rules_record)
-            if result.error is not None:
-                failures.findings.append(_llm_failed(doc, block, result, record))
-            if record is not None:
-                records.append(record)
-        reading = Reading(records, failures.findings, total(r.usage for r in results))
-        u = reading.usage
-        log.info(
-            "LLM usage for %s: %d requests, %d prompt + %d completion tokens, cost %s, %d cached, %d failed",
-            doc.source,
-            u.requests,
-            u.prompt_tokens,
-            u.completion_tokens,
-            "unknown (no price for this model)" if u.cost is None else u.cost,
-            u.cached,
-            sum(1 for r in results if not r.ok),
-        )
+        if self.kind is ExtractorKind.hybrid:
+            llm, rules = await asyncio.gather(self.session.read(doc), asyncio.to_thread(read_rules, doc))
+            records = combine(rules.records, llm.records, model=self.session.settings.model or "")
+            failures = list(rules.failures)
+        else:
+            llm = await self.session.read(doc)
+            records, failures = llm.records, []
+        failures += [f for result in llm.failed for f in _llm_failed(doc, result, records)]
+        reading = Reading(records, failures, llm.usage)
+        _log_usage(doc, llm, reading)
         return reading
 
-    def _record(self, block: ProjectBlock, result: LLMResult, rules: ProjectRecord | None) -> ProjectRecord | None:
-        if result.record is None:
-            return rules  # the LLM failed: the rules reading (if any) stands, flagged by an llm.failed finding
-        llm = result.record.model_copy(update={"kind": block.kind})
-        if self.kind is ExtractorKind.hybrid and rules is not None:
-            return merge_hybrid(rules, llm, model=self.session.settings.model or "")
-        return llm
+
+def _llm_failed(doc: Document, result: ChunkResult, records: list[ProjectRecord]) -> list[Finding]:
+    """One finding per record printed in the failed chunk (it goes to review), or one about the document."""
+    chunk = result.chunk
+    pages = (
+        f"page {chunk.page}"
+        if doc.page_at(chunk.end - 1) == chunk.page
+        else (f"pages {chunk.page}–{doc.page_at(chunk.end - 1)}")
+    )
+    inside = [r for r in records if r.location.start < chunk.end and chunk.start < r.location.end]
+    message = f"the LLM could not read the {chunk.kind} region on {pages}: {result.error}"
+    location = [doc.location(chunk.start, chunk.end)]
+    if not inside:
+        return [Finding(rule_id=LLM_FAILED, severity="warning", message=message, locations=location)]
+    return [
+        Finding(
+            rule_id=LLM_FAILED,
+            severity="warning",
+            message=f"{message}; {r.name or 'this record'} has no complete LLM reading",
+            locations=location,
+            record_id=r.record_id,
+        )
+        for r in inside
+    ]
 
 
-def _rules_readings(doc: Document, blocks: list[ProjectBlock], failures: FailureLog) -> list[ProjectRecord | None]:
-    out: list[ProjectRecord | None] = []
-    for block in blocks:
-        record = None
-        with failures.guard(BLOCK_FAILED, f"reading the {block.kind} table on page {block.page}", block.span):
-            record = read_block(doc, block)
-        out.append(record)
-    return out
-
-
-def _llm_failed(doc: Document, block: ProjectBlock, result: LLMResult, record: ProjectRecord | None) -> Finding:
-    kept = "it has the rules reading only" if record is not None else "it has no record"
-    return Finding(
-        rule_id=LLM_FAILED,
-        severity="warning",
-        message=f"the LLM could not read the {block.kind} table on page {block.page}, so {kept}: {result.error}",
-        locations=[doc.location(block.start, block.end)],
-        record_id=record.record_id if record is not None else None,
+def _log_usage(doc: Document, llm: LLMReading, reading: Reading) -> None:
+    u = reading.usage
+    log.info(
+        "LLM usage for %s: %d regions, %d requests, %d prompt + %d completion tokens, cost %s, %d cached, %d failed",
+        doc.source,
+        len(llm.regions),
+        u.requests,
+        u.prompt_tokens,
+        u.completion_tokens,
+        "unknown (no price for this model)" if u.cost is None else u.cost,
+        u.cached,
+        len(llm.failed),
     )

@@ -2,14 +2,17 @@
 
 The openai client's own retries are off (``max_retries=0``) and instructor's retries are re-asks after a failed
 validation; this transport retries only what a later identical request can fix: 408/409/429 (honouring
-``Retry-After``), 5xx, timeouts and dropped connections. Waits are jittered exponential backoff, each capped
-at ``backoff_cap`` seconds. When the attempts run out the last response is returned as is (so the openai
-client raises its usual status error) or the last network error is raised.
+``Retry-After``), 5xx, timeouts, dropped connections, and a 200 whose body is not a complete JSON completion
+(malformed, or cut short with a matching Content-Length): that is the connection's fault, not the model's, so
+it never reaches the re-ask loop. Waits are jittered exponential backoff, each capped at ``backoff_cap``
+seconds. When the attempts run out the last response is returned as is (so the openai client raises its usual
+status error) or the last network error is raised.
 """
 
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -50,6 +53,10 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     httpx.NetworkError,  # ConnectError, ReadError (connection reset), WriteError, CloseError
     httpx.RemoteProtocolError,  # server closed the connection mid-response
 )
+
+
+class MalformedReply(httpx.RemoteProtocolError):
+    """A 200 from the chat endpoint whose body is not a JSON completion (it was garbled or cut in transit)."""
 
 
 class _RetryableStatus(Exception):
@@ -122,6 +129,8 @@ class RetryingTransport(httpx.AsyncBaseTransport):
                     await response.aclose()
                     if response.status_code in RETRY_STATUSES:
                         raise _RetryableStatus(response, retry_after_seconds(response.headers))
+                    if response.status_code == 200 and request.url.path.endswith("/chat/completions"):
+                        _check_completion(response.content, request)
                     return response
         except _RetryableStatus as exc:
             return exc.response
@@ -135,3 +144,15 @@ class RetryingTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def _check_completion(body: bytes, request: httpx.Request) -> None:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+        raise MalformedReply(
+            f"the endpoint answered 200 with a body that is not a JSON completion ({len(body)} bytes)",
+            request=request,
+        )
