@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -47,3 +48,17 @@ def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["LLMEXTRACT_PARSE_CACHE"] = str(tmp_path_factory.mktemp("parse-cache"))
+
+
+def blank_pdf(pages: int, password: str | None = None) -> bytes:
+    """A PDF of blank A4 pages (no text layer), encrypted with ``password`` when given."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if password:
+        writer.encrypt(user_password=password, algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

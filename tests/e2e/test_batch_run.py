@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -16,9 +15,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from pypdf import PdfWriter
 
-from tests.conftest import SCAN_PDF, pdf, seed, without_llm_settings
+from tests.conftest import SCAN_PDF, blank_pdf, pdf, seed, without_llm_settings
 
 EXPORTS = ("records.jsonl", "findings.jsonl", "errors.jsonl")
 TABLES = ("projects.parquet", "indicators.parquet", "findings.parquet")
@@ -30,16 +28,6 @@ def llmextract(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "llmextract", *args], capture_output=True, text=True, timeout=600, env=env, **kwargs
     )
 
-
-def _blank_pdf(pages: int, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    if password:
-        writer.encrypt(user_password=password, algorithm="AES-128")
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
 
 
 def _sha256(path: Path) -> str:
@@ -168,8 +156,8 @@ def test_junk_files_fail_one_by_one_and_the_rest_succeeds(tmp_path):
     (root / "empty.pdf").write_bytes(b"")
     (root / "random.pdf").write_bytes(os.urandom(3000))
     (root / "saved-page.pdf").write_text("<!DOCTYPE html><html><body>预算</body></html>", encoding="utf-8")
-    (root / "locked.pdf").write_bytes(_blank_pdf(1, password="pw"))
-    (root / "zero-pages.pdf").write_bytes(_blank_pdf(0))
+    (root / "locked.pdf").write_bytes(blank_pdf(1, password="pw"))
+    (root / "zero-pages.pdf").write_bytes(blank_pdf(0))
     shutil.copy(SCAN_PDF, root / "scan.pdf")
     (root / "gbk.txt").write_bytes(seed("001").read_text(encoding="utf-8").encode("gb18030"))
     (root / "notes.docx").write_bytes(b"PK\x03\x04")

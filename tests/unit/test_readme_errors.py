@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import random
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pypdf import PdfWriter
 
 from llmextract import Config, load_document
 from llmextract.core import errors
 from llmextract.settings import Settings
-from tests.conftest import PDFS, SCAN_PDF, pdf
+from tests.conftest import PDFS, SCAN_PDF, blank_pdf, pdf
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
@@ -23,16 +21,6 @@ def _table_errors() -> set[str]:
     section = README.split("Bad input is reported on one line", 1)[1].split("All derive from", 1)[0]
     return set(re.findall(r"^\|[^|]+\| `(\w+Error)`", section, flags=re.MULTILINE))
 
-
-def _blank_pdf(pages: int, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    if password:
-        writer.encrypt(user_password=password, algorithm="AES-128")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _damaged_stream() -> bytes:
@@ -61,7 +49,7 @@ INPUTS: dict[str, list[Callable[[Path], object]]] = {
         lambda tmp: load_document(SCAN_PDF),
         lambda tmp: load_document(PDFS / "pages" / "no-unicode-maps.pdf"),
     ],
-    "EncryptedPDFError": [_file("locked.pdf", lambda: _blank_pdf(1, password="pw"))],
+    "EncryptedPDFError": [_file("locked.pdf", lambda: blank_pdf(1, password="pw"))],
     "CorruptPDFError": [
         _file("cut.pdf", lambda: pdf("普陀").read_bytes()[:50_000]),
         _file("damaged.pdf", _damaged_stream),
@@ -70,7 +58,7 @@ INPUTS: dict[str, list[Callable[[Path], object]]] = {
         _file("page.pdf", "<!DOCTYPE html><html><body>预算</body></html>".encode()),
         _file("noise.pdf", lambda: _noise(1, 3000)),
     ],
-    "EmptyFileError": [_file("empty.txt", b""), _file("none.pdf", lambda: _blank_pdf(0))],
+    "EmptyFileError": [_file("empty.txt", b""), _file("none.pdf", lambda: blank_pdf(0))],
     "UnsupportedFormatError": [_file("notes.docx", b"PK\x03\x04")],
     "InputPathError": [lambda tmp: load_document(tmp / "missing.pdf"), lambda tmp: load_document(tmp)],
     "TextEncodingError": [_file("noise.txt", lambda: _noise(7, 4000))],
