@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -204,9 +204,9 @@ async def aprocess(
         # The rules reader's reading depends on the document alone; another extractor's (an LLM's, a reviewed
         # record's) never comes from the cache.
         reading_cache = cache if type(reader) is RulesExtractor else None
-        doc = document
+        analyse = partial(asyncio.to_thread, _read_deterministic, document)
         deterministic, reading = await asyncio.gather(
-            _cached(cache, document, "analysis", _Deterministic, lambda: asyncio.to_thread(_read_deterministic, doc)),
+            _cached(cache, document, "analysis", _Deterministic, analyse),
             _cached(reading_cache, document, "rules-reading", Reading, lambda: _read(reader, document)),
         )
     finally:

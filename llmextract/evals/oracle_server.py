@@ -86,7 +86,7 @@ class OracleServer:
         self.placed: list[PlacedRecord] = []
         self.plants: dict[int, Plant] = {}
         self.stats = Stats()
-        self._httpd = _Server(("127.0.0.1", 0), _handler(self))
+        self._httpd = DoubleServer(("127.0.0.1", 0), _handler(self))
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
@@ -288,28 +288,42 @@ def _shape_indicator(gold: dict[str, Any], schema: dict[str, Any], region: str) 
     return out
 
 
-class _Server(ThreadingHTTPServer):
+class DoubleServer(ThreadingHTTPServer):
+    """The HTTP server of the test doubles (this oracle, the suite's scripted server)."""
+
     daemon_threads = True
-    request_queue_size = 256
+    request_queue_size = 256  # the default listen backlog (5) refuses connections at concurrency 32
+
+
+class JSONPostHandler(BaseHTTPRequestHandler):
+    """An OpenAI-style endpoint's plumbing: a JSON body in, :meth:`answer` writes the reply. Quiet, no Nagle
+    delay, and a client that gave up first (a timeout) is the expected end, not an error."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes; without this, Nagle + delayed ACK add 40 ms per reply.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.answer(body)
+
+    def answer(self, body: dict[str, Any]) -> None:
+        raise NotImplementedError
 
 
 def _handler(oracle: OracleServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def setup(self) -> None:
-            super().setup()
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", 0))
-            body = json.loads(self.rfile.read(length) or b"{}")
+    class Handler(JSONPostHandler):
+        def answer(self, body: dict[str, Any]) -> None:
             kind, data = oracle.respond(body)
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                _send(self, oracle, kind, body, data)
+            _send(self, oracle, kind, body, data)
 
     return Handler
 

@@ -10,7 +10,6 @@ A success reply is shaped like the request: a tool call when the request has ``t
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
 import threading
@@ -18,8 +17,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from llmextract.evals.oracle_server import DoubleServer, JSONPostHandler
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,6 @@ def garbled(data: dict[str, Any]) -> Action:
     return Action("garbled", data)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # the default listen backlog (5) refuses connections at concurrency 32
-
-
 class ScriptedLLMServer:
     """``with ScriptedLLMServer([status(429, 1), reply(data)]) as server: ... server.base_url ...``"""
 
@@ -82,7 +78,7 @@ class ScriptedLLMServer:
         self._lock = threading.Lock()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
-        self._httpd = _Server(("127.0.0.1", 0), self._handler())
+        self._httpd = DoubleServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
@@ -122,24 +118,10 @@ class ScriptedLLMServer:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:  # keep test output clean
-                pass
-
-            def setup(self) -> None:
-                super().setup()
-                # Headers and body go out in two writes; without this, Nagle + delayed ACK add 40 ms per reply.
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+        class Handler(JSONPostHandler):
+            def answer(self, body: dict[str, Any]) -> None:
                 action = server._next(body, {k.lower(): v for k, v in self.headers.items()})
-                # The client may give up first (a scripted timeout): a broken pipe then is the expected end.
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    _perform(self, action, body)
+                _perform(self, action, body)
 
         return Handler
 
